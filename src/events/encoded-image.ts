@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+
+export const IMAGE_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp'] as const;
+export type ImageContentType = (typeof IMAGE_CONTENT_TYPES)[number];
+
+/** An image field as the box sent it, decoded once: the bytes, and what it takes to re-encode it exactly. */
+export class DecodedImage {
+  constructor(
+    readonly bytes: Buffer,
+    /** null only for an empty string, which the box sends for a switched-off image. */
+    readonly contentType: ImageContentType | null,
+    /** `data:image/jpeg;base64,` when the box sent one, kept verbatim. */
+    readonly dataUrlPrefix: string | null,
+  ) {}
+
+  sha256(): Buffer {
+    return createHash('sha256').update(this.bytes).digest();
+  }
+}
+
+/** The field's original text: the same prefix, and the base64 that `decodeImage` accepted (it is canonical). */
+export function encodeImage(bytes: Buffer, dataUrlPrefix: string | null): string {
+  return (dataUrlPrefix ?? '') + bytes.toString('base64');
+}
+
+/** An image field that could not be decoded, with the reason. */
+export class UndecodableImage {
+  constructor(readonly reason: string) {}
+}
+
+const DATA_URL = /^data:[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(;[A-Za-z0-9_.=-]+)*;base64,/;
+
+/**
+ * Decodes a base64 image, with or without a `data:image/...;base64,` prefix, without running a
+ * regular expression over the whole string: Node's decoder skips characters outside the
+ * alphabet, so the text is valid exactly when re-encoding the bytes gives it back. That also
+ * guarantees the stored bytes rebuild the original text.
+ */
+export function decodeImage(text: string): DecodedImage | UndecodableImage {
+  let dataUrlPrefix: string | null = null;
+  let base64 = text;
+  if (text.startsWith('data:')) {
+    const match = DATA_URL.exec(text.slice(0, 256));
+    if (!match) return new UndecodableImage('has a data: prefix that is not of the form data:image/<type>;base64,');
+    dataUrlPrefix = match[0];
+    base64 = text.slice(dataUrlPrefix.length);
+  }
+  if (base64.length === 0) return new DecodedImage(Buffer.alloc(0), null, dataUrlPrefix);
+  if (base64.length % 4 !== 0) {
+    return new UndecodableImage('is not base64: its length is not a multiple of 4 (truncated or unpadded)');
+  }
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.toString('base64') !== base64) {
+    return new UndecodableImage('is not base64: it holds characters outside the standard base64 alphabet');
+  }
+  const contentType = sniffImageType(bytes);
+  if (!contentType) return new UndecodableImage('is not an image: its bytes are not JPEG, PNG, GIF, WebP or BMP');
+  return new DecodedImage(bytes, contentType, dataUrlPrefix);
+}
+
+/** The image type read from the file's signature, whatever the data URL claims. */
+export function sniffImageType(bytes: Buffer): ImageContentType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 8 && bytes.readBigUInt64BE(0) === 0x89504e470d0a1a0an) return 'image/png';
+  if (bytes.length >= 6 && /^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6))) return 'image/gif';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') {
+    return 'image/webp';
+  }
+  if (bytes.length >= 14 && bytes[0] === 0x42 && bytes[1] === 0x4d) return 'image/bmp';
+  return null;
+}

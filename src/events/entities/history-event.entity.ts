@@ -1,0 +1,65 @@
+import { Check, Column, Entity, OneToMany, OneToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
+import type { JsonObject } from '../../common/json';
+import { bigintAsNumber } from './column-transformers';
+import { HistoryEventExtDataEntity } from './history-event-ext-data.entity';
+import { HistoryEventFiqaEntity } from './history-event-fiqa.entity';
+import { HistoryEventImageEntity } from './history-event-image.entity';
+
+/** Extra keys the vendor adds over time, kept as they came. */
+export type UnknownFields = JsonObject;
+
+/** One comparison event uploaded by a box: its top-level fields. */
+@Entity('history_event')
+@Check('history_event_want_action', `"want_action" IN ('0', '1001', '1002')`)
+export class HistoryEventEntity {
+  /** int8 comes back from pg as a string, which is also how the API shows ids. */
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  /** First 16 bytes of sha256 over the fields that identify an event: replays collide here. */
+  @Column({ name: 'dedup_key', type: 'bytea', unique: true })
+  dedupKey: Buffer;
+
+  @Column({ name: 'identity_id', type: 'text' })
+  identityId: string;
+
+  @Column({ name: 'identity_name', type: 'text' })
+  identityName: string;
+
+  @Column({ name: 'group_name', type: 'text' })
+  groupName: string;
+
+  /** The box's `timestamp`, epoch milliseconds, exactly as sent. */
+  @Column({ name: 'timestamp_ms', type: 'bigint', transformer: bigintAsNumber })
+  timestampMs: number;
+
+  /** The same instant as a timestamptz, for time-range queries. */
+  @Column({ name: 'event_time', type: 'timestamptz' })
+  eventTime: Date;
+
+  @Column({ type: 'double precision' })
+  score: number;
+
+  @Column({ name: 'want_action', type: 'varchar', length: 8 })
+  wantAction: string;
+
+  /** Top-level keys the spec does not document. */
+  @Column({ name: 'extra_fields', type: 'jsonb', nullable: true })
+  extraFields: UnknownFields | null;
+
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
+  receivedAt: Date;
+
+  /** Address the upload came from (the box, or the proxy in front of it). */
+  @Column({ name: 'received_from', type: 'inet', nullable: true })
+  receivedFrom: string | null;
+
+  @OneToOne(() => HistoryEventExtDataEntity, (extData) => extData.event)
+  extData?: Relation<HistoryEventExtDataEntity>;
+
+  @OneToMany(() => HistoryEventFiqaEntity, (fiqa) => fiqa.event)
+  fiqa?: Relation<HistoryEventFiqaEntity>[];
+
+  @OneToMany(() => HistoryEventImageEntity, (image) => image.event)
+  images?: Relation<HistoryEventImageEntity>[];
+}

@@ -1,0 +1,75 @@
+import {
+  BadRequestException,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  UnsupportedMediaTypeException,
+  UploadedFiles,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { AnyFilesInterceptor } from '@nestjs/platform-express';
+import type { Request } from 'express';
+import { EnvironmentVariables } from '../config/environment';
+import { IngestResponseDto, mapIngestResponse } from './dto/ingest-response.dto';
+import { eventFromForm, FormFile } from './form-upload';
+import { HistoryEventIngestService, Upload } from './history-event-ingest.service';
+
+/** The path agreed with the box vendor; INGEST_PATHS adds others (default: the box's own /HistoryEvent). */
+export const HISTORY_EVENT_PATH = '/EventServer/api/HistoryEvent';
+/** The box uploads at most 100 events at a time. */
+export const MAX_EVENTS_PER_UPLOAD = 100;
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+@Controller()
+export class HistoryEventController {
+  private readonly maxDepth: number;
+
+  constructor(
+    private readonly ingestService: HistoryEventIngestService,
+    config: ConfigService<EnvironmentVariables, true>,
+  ) {
+    this.maxDepth = config.get('JSON_MAX_DEPTH', { infer: true });
+  }
+
+  /**
+   * Receives one event or a batch of up to 100, as JSON or as a form. Answers 200 once every
+   * event is committed (stored, a duplicate of one stored earlier, or quarantined), so that
+   * the box moves its cursor on.
+   */
+  @Post(HISTORY_EVENT_PATH)
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(AnyFilesInterceptor())
+  async upload(@Req() req: Request, @UploadedFiles() files?: FormFile[]): Promise<IngestResponseDto> {
+    const results = await this.ingestService.ingest(this.toUpload(req, files ?? []));
+    return mapIngestResponse(results);
+  }
+
+  private toUpload(req: Request, files: FormFile[]): Upload {
+    const receivedFrom = req.ip ?? null;
+    if (req.is(JSON_TYPES)) {
+      const body: unknown = req.body;
+      if (body === undefined || Number(req.headers['content-length']) === 0) {
+        throw new BadRequestException('the request body is empty: send one event object or an array of events');
+      }
+      if (!Array.isArray(body)) return { events: [body], batch: false, format: 'json', receivedFrom };
+      if (body.length === 0 || body.length > MAX_EVENTS_PER_UPLOAD) {
+        throw new BadRequestException(
+          `a batch holds 1 to ${MAX_EVENTS_PER_UPLOAD} events; this one holds ${body.length}`,
+        );
+      }
+      return { events: body, batch: true, format: 'json', receivedFrom };
+    }
+    if (req.is(FORM_TYPES)) {
+      const event = eventFromForm((req.body ?? {}) as Record<string, unknown>, files, this.maxDepth);
+      return { events: [event], batch: false, format: 'form', receivedFrom };
+    }
+    throw new UnsupportedMediaTypeException(
+      'Content-Type must be application/json, application/x-www-form-urlencoded or multipart/form-data',
+    );
+  }
+}

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { DEFAULT_PERSON_TYPE, HistoryEventDto, ImageKind } from './dto/history-event.dto';
+import { encodeImage } from './encoded-image';
+import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
+import { FiqaObject, HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
+import { HistoryEventImageEntity } from './entities/history-event-image.entity';
+import { HistoryEventEntity } from './entities/history-event.entity';
+import { imagesOf, ParsedHistoryEvent } from './history-event.parser';
+
+/** Where and when an upload arrived. */
+export interface Receipt {
+  receivedAt: Date;
+  receivedFrom: string | null;
+}
+
+/** The rows that hang off an event once it has an id. */
+export interface HistoryEventDetails {
+  extData: HistoryEventExtDataEntity;
+  fiqa: HistoryEventFiqaEntity[];
+  images: HistoryEventImageEntity[];
+}
+
+/**
+ * The payload carries no id and the box retries, so an event is identified by what it says:
+ * which box and capture device, when, whom and how well it matched. sha256, cut to 16 bytes.
+ */
+export function dedupKeyOf(dto: HistoryEventDto): Buffer {
+  const identity = [dto.ext_data.dev_sno, dto.ext_data.ep_id, dto.timestamp, dto.identity_id, dto.score];
+  return createHash('sha256').update(JSON.stringify(identity)).digest().subarray(0, 16);
+}
+
+export function toHistoryEventEntity(parsed: ParsedHistoryEvent, receipt: Receipt): HistoryEventEntity {
+  const { dto } = parsed;
+  const event = new HistoryEventEntity();
+  event.dedupKey = dedupKeyOf(dto);
+  event.identityId = dto.identity_id;
+  event.identityName = dto.identity_name;
+  event.groupName = dto.group_name;
+  event.timestampMs = dto.timestamp;
+  event.eventTime = new Date(dto.timestamp);
+  event.score = dto.score;
+  event.wantAction = dto.want_action;
+  event.extraFields = parsed.extraFields;
+  event.receivedAt = receipt.receivedAt;
+  event.receivedFrom = receipt.receivedFrom;
+  return event;
+}
+
+export function toHistoryEventDetails(parsed: ParsedHistoryEvent, eventId: string): HistoryEventDetails {
+  const { dto } = parsed;
+  const extData = new HistoryEventExtDataEntity();
+  extData.eventId = eventId;
+  extData.deviceIp = dto.ext_data.device_ip;
+  extData.epId = dto.ext_data.ep_id;
+  extData.devSno = dto.ext_data.dev_sno;
+  extData.personType = dto.ext_data.person_type ?? DEFAULT_PERSON_TYPE;
+  extData.personTypeSent = dto.ext_data.person_type !== undefined;
+  extData.deviceType = dto.ext_data.device_type;
+  extData.extraFields = parsed.extDataExtraFields;
+
+  const images = imagesOf(dto).map(([kind, decoded]) => {
+    const image = new HistoryEventImageEntity();
+    image.eventId = eventId;
+    image.kind = kind;
+    image.contentType = decoded.contentType;
+    image.byteSize = decoded.bytes.length;
+    image.sha256 = decoded.sha256();
+    image.data = decoded.bytes;
+    image.dataUrlPrefix = decoded.dataUrlPrefix;
+    return image;
+  });
+
+  return { extData, fiqa: [grabFiqaOf(parsed, eventId), boxFiqaOf(parsed, eventId)], images };
+}
+
+function emptyFiqa(eventId: string, source: HistoryEventFiqaEntity['source'], raw: FiqaObject) {
+  const fiqa = new HistoryEventFiqaEntity();
+  fiqa.eventId = eventId;
+  fiqa.source = source;
+  fiqa.raw = raw;
+  return fiqa;
+}
+
+function grabFiqaOf(parsed: ParsedHistoryEvent, eventId: string): HistoryEventFiqaEntity {
+  const grab = parsed.dto.ext_data.grab_fiqa_info;
+  const fiqa = emptyFiqa(eventId, 'grab', parsed.grabFiqaRaw);
+  fiqa.age = grab.age ?? null;
+  fiqa.sex = grab.sex ?? null;
+  fiqa.confidence = grab.confidence ?? null;
+  fiqa.faceId = grab.face_id ?? null;
+  fiqa.pitch = grab.pitch ?? null;
+  fiqa.yaw = grab.yaw ?? null;
+  fiqa.roll = grab.roll ?? null;
+  fiqa.eyeDist = grab.eye_dist ?? null;
+  fiqa.rectTop = grab.rect?.top ?? null;
+  fiqa.rectBottom = grab.rect?.bottom ?? null;
+  fiqa.rectLeft = grab.rect?.left ?? null;
+  fiqa.rectRight = grab.rect?.right ?? null;
+  fiqa.relRectTop = grab.rel_rect?.top ?? null;
+  fiqa.relRectBottom = grab.rel_rect?.bottom ?? null;
+  fiqa.relRectLeft = grab.rel_rect?.left ?? null;
+  fiqa.relRectRight = grab.rel_rect?.right ?? null;
+  return fiqa;
+}
+
+function boxFiqaOf(parsed: ParsedHistoryEvent, eventId: string): HistoryEventFiqaEntity {
+  const box = parsed.dto.ext_data.box_fiqa_info;
+  const fiqa = emptyFiqa(eventId, 'box', parsed.boxFiqaRaw);
+  fiqa.age = box.age ?? null;
+  fiqa.sex = box.sex ?? null;
+  fiqa.fiqaResult = box.fiqa_result ?? null;
+  fiqa.faceSize = box.info?.face_size ?? null;
+  fiqa.clarity = box.info?.clarity ?? null;
+  fiqa.brightness = box.info?.brightness ?? null;
+  fiqa.partial = box.info?.partial ?? null;
+  fiqa.rollAngle = box.info?.headpose?.roll_angle ?? null;
+  fiqa.pitchAngle = box.info?.headpose?.pitch_angle ?? null;
+  fiqa.yawAngle = box.info?.headpose?.yaw_angle ?? null;
+  fiqa.checksPassed = box.success ?? null;
+  fiqa.checksFailed = box.fails ?? null;
+  return fiqa;
+}
+
+/** A stored event with the rows that belong to it, as loaded for a rebuild. */
+export type StoredHistoryEvent = HistoryEventEntity & Required<Pick<HistoryEventEntity, 'extData' | 'fiqa' | 'images'>>;
+
+/**
+ * The event exactly as the box sent it (JSON values; images byte for byte, with their data URL
+ * prefix), rebuilt from what is stored. Form uploads come back as their JSON equivalent.
+ */
+export function rebuildHistoryEvent(stored: StoredHistoryEvent): Record<string, unknown> {
+  const { extData } = stored;
+  const image = (kind: ImageKind) => {
+    const found = stored.images.find((candidate) => candidate.kind === kind);
+    return found ? { [kind]: encodeImage(found.data, found.dataUrlPrefix) } : {};
+  };
+  const fiqa = (source: HistoryEventFiqaEntity['source']) =>
+    stored.fiqa.find((candidate) => candidate.source === source)?.raw ?? {};
+  return {
+    identity_id: stored.identityId,
+    identity_name: stored.identityName,
+    group_name: stored.groupName,
+    ...image('reg_pic'),
+    timestamp: stored.timestampMs,
+    score: stored.score,
+    want_action: stored.wantAction,
+    ext_data: {
+      device_ip: extData.deviceIp,
+      ep_id: extData.epId,
+      ...image('spot_pic'),
+      ...image('recognize_face'),
+      ...(extData.personTypeSent ? { person_type: extData.personType } : {}),
+      device_type: extData.deviceType,
+      grab_fiqa_info: fiqa('grab'),
+      box_fiqa_info: fiqa('box'),
+      dev_sno: extData.devSno,
+      ...extData.extraFields,
+    },
+    ...stored.extraFields,
+  };
+}
