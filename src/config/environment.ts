@@ -98,14 +98,14 @@ export class EnvironmentVariables {
 
   @Expose()
   @Transform(toByteCount)
-  @IsInt({ message: 'must be a size such as 64mb or a number of bytes' })
-  @Min(1024, { message: 'must be at least 1kb' })
+  @IsInt({ message: 'must be a size of at least 1kb, such as 64mb, or a number of bytes' })
+  @Min(1024, { message: 'must be a size of at least 1kb, such as 64mb, or a number of bytes' })
   BODY_LIMIT = 64 * 1024 * 1024;
 
   @Expose()
   @Transform(toByteCount)
-  @IsInt({ message: 'must be a size such as 5mb or a number of bytes' })
-  @Min(1, { message: 'must be at least 1 byte' })
+  @IsInt({ message: 'must be a size such as 5mb, or a number of bytes' })
+  @Min(1, { message: 'must be a size such as 5mb, or a number of bytes' })
   IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 
   @Expose()

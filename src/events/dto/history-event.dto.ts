@@ -59,6 +59,23 @@ const SmallInt = () =>
     Max(32767, { message: '$property must be between 0 and 32767' }),
   );
 
+// Composed decorators run their checks in the order written, so that with `stopAtFirstError`
+// a value of the wrong type is reported as such rather than as out of range.
+
+const EpochMilliseconds = () =>
+  applyDecorators(
+    IsInt({ message: '$property must be a whole number of epoch milliseconds' }),
+    Min(0, { message: '$property must not be negative' }),
+    Max(MAX_TIMESTAMP_MS, { message: '$property must be epoch milliseconds before year 10000' }),
+  );
+
+const SafeInteger = () =>
+  applyDecorators(
+    IsInt({ message: '$property must be an integer' }),
+    Min(-Number.MAX_SAFE_INTEGER, { message: '$property must be a safe integer' }),
+    Max(Number.MAX_SAFE_INTEGER, { message: '$property must be a safe integer' }),
+  );
+
 /** Decodes a base64 field once, at transformation; `IsImage` then reports what decoding found. */
 const DecodeImage = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? decodeImage(value) : value));
@@ -93,12 +110,7 @@ export class FaceRectDto {
 export class GrabFiqaInfoDto {
   @Expose() @IsOptional() @FiniteNumber() confidence?: number;
 
-  @Expose()
-  @IsOptional()
-  @IsInt({ message: '$property must be an integer' })
-  @Min(-Number.MAX_SAFE_INTEGER, { message: '$property must be a safe integer' })
-  @Max(Number.MAX_SAFE_INTEGER, { message: '$property must be a safe integer' })
-  face_id?: number;
+  @Expose() @IsOptional() @SafeInteger() face_id?: number;
 
   @Expose() @IsOptional() @Nested(() => FaceRectDto) rect?: FaceRectDto;
   @Expose() @IsOptional() @FiniteNumber() pitch?: number;
@@ -182,12 +194,7 @@ export class HistoryEventDto {
   @Expose() @IsOptionalKey() @DecodeImage() @IsImage() reg_pic?: DecodedImage;
 
   /** Epoch milliseconds (the vendor's "int32" does not hold them). */
-  @Expose()
-  @Required()
-  @IsInt({ message: '$property must be a whole number of epoch milliseconds' })
-  @Min(0, { message: '$property must not be negative' })
-  @Max(MAX_TIMESTAMP_MS, { message: '$property must be epoch milliseconds before year 10000' })
-  timestamp: number;
+  @Expose() @Required() @EpochMilliseconds() timestamp: number;
 
   /** 0–1 on older firmware, 0–100 on newer: no range is enforced. */
   @Expose() @Required() @FiniteNumber() score: number;
