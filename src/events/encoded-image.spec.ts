@@ -57,3 +57,24 @@ describe('sniffImageType', () => {
     expect(sniffImageType(Buffer.from([0xff, 0xd8]))).toBeNull();
   });
 });
+
+describe('the canonical base64 check', () => {
+  it('agrees with re-encoding on every short string over the alphabet and its neighbours', () => {
+    const alphabet = 'AB/+=-_ Q*';
+    const texts = [''];
+    for (let length = 1; length <= 4; length++) {
+      for (const prefix of texts.filter((text) => text.length === length - 1)) {
+        for (const char of alphabet) texts.push(prefix + char);
+      }
+    }
+    // A JPEG start of 9 bytes (no padding) and of 10 bytes (ends in ==), then every tail.
+    const heads = [jpeg.subarray(0, 9).toString('base64'), jpeg.toString('base64')];
+    const disagreements = heads.flatMap((head) =>
+      texts
+        .filter((tail) => tail.length === 4)
+        .map((tail) => head + tail)
+        .filter((text) => decodeImage(text) instanceof DecodedImage !== (Buffer.from(text, 'base64').toString('base64') === text)),
+    );
+    expect(disagreements).toEqual([]);
+  });
+});

@@ -32,9 +32,8 @@ const DATA_URL = /^data:[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(;[A-Za-z0-9
 
 /**
  * Decodes a base64 image, with or without a `data:image/...;base64,` prefix, without running a
- * regular expression over the whole string: Node's decoder skips characters outside the
- * alphabet, so the text is valid exactly when re-encoding the bytes gives it back. That also
- * guarantees the stored bytes rebuild the original text.
+ * regular expression over the whole string. Only canonical base64 passes, the text that
+ * re-encoding the bytes gives back, so the stored bytes rebuild the original text exactly.
  */
 export function decodeImage(text: string): DecodedImage | UndecodableImage {
   let dataUrlPrefix: string | null = null;
@@ -50,12 +49,25 @@ export function decodeImage(text: string): DecodedImage | UndecodableImage {
     return new UndecodableImage('is not base64: its length is not a multiple of 4 (truncated or unpadded)');
   }
   const bytes = Buffer.from(base64, 'base64');
-  if (bytes.toString('base64') !== base64) {
+  if (!isCanonicalBase64(base64, bytes)) {
     return new UndecodableImage('is not base64: it holds characters outside the standard base64 alphabet');
   }
   const contentType = sniffImageType(bytes);
   if (!contentType) return new UndecodableImage('is not an image: its bytes are not JPEG, PNG, GIF, WebP or BMP');
   return new DecodedImage(bytes, contentType, dataUrlPrefix);
+}
+
+/**
+ * True when `bytes.toString('base64')` would give `text` back, without building that string.
+ * Node's decoder skips characters outside the alphabet (so they shorten the output) and also
+ * takes the URL-safe `-` and `_`; only the last group can hold non-zero padding bits.
+ */
+function isCanonicalBase64(text: string, bytes: Buffer): boolean {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (bytes.length !== (text.length / 4) * 3 - padding) return false;
+  if (text.includes('-') || text.includes('_')) return false;
+  const lastGroup = bytes.subarray(Math.floor((bytes.length - 1) / 3) * 3);
+  return lastGroup.toString('base64') === text.slice(-4);
 }
 
 /** The image type read from the file's signature, whatever the data URL claims. */

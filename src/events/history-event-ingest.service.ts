@@ -1,17 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { FieldError, FieldErrorsException } from '../common/error-response';
 import { EnvironmentVariables, InvalidEventPolicy } from '../config/environment';
+import { entityRowsSql, SqlParameters } from '../database/entity-rows-sql';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
 import { HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
 import { HistoryEventImageEntity } from './entities/history-event-image.entity';
 import { HistoryEventEntity } from './entities/history-event.entity';
 import { QuarantinedEventEntity, UploadFormat } from './entities/quarantined-event.entity';
-import { Receipt, toHistoryEventDetails, toHistoryEventEntity } from './history-event.mapper';
-import { isPlainObject, ParseLimits, ParsedHistoryEvent, parseHistoryEvent } from './history-event.parser';
+import {
+  Receipt,
+  toHistoryEventDetails,
+  toHistoryEventEntity,
+  toQuarantinedEventEntity,
+} from './history-event.mapper';
+import { ParseLimits, ParsedHistoryEvent, parseHistoryEvent } from './history-event.parser';
 
 export type IngestResult =
   | { result: 'stored' | 'duplicate'; id: string }
@@ -26,23 +31,21 @@ export interface Upload {
   receivedFrom: string | null;
 }
 
-interface ValidItem {
-  index: number;
-  event: ParsedHistoryEvent;
+/** A row to write, with the key that finds it again: the dedup key of an event, the payload key of a quarantined one. */
+interface Keyed<T> {
+  key: Buffer;
+  row: T;
 }
 
-interface InvalidItem {
-  index: number;
-  raw: unknown;
-  errors: FieldError[];
-}
+type Written = Map<string, { id: string; kind: 'event' | 'quarantine' }>;
 
 const hex = (key: Buffer) => key.toString('hex');
 
 /**
- * Stores the events of an upload in one transaction: valid ones exactly once (a replay is
- * answered with the id of the stored original), invalid ones in quarantine or refused, as
- * INVALID_EVENT_POLICY says. It returns only after the commit, so an acknowledged event is durable.
+ * Stores the events of an upload: valid ones exactly once (a replay is answered with the id of
+ * the stored original), invalid ones in quarantine or refused, as INVALID_EVENT_POLICY says.
+ * Everything is written by one SQL statement (one round trip, atomic without a transaction
+ * block), and the answer is given only after it commits.
  */
 @Injectable()
 export class HistoryEventIngestService {
@@ -61,138 +64,139 @@ export class HistoryEventIngestService {
   }
 
   async ingest(upload: Upload): Promise<IngestResult[]> {
-    const valid: ValidItem[] = [];
-    const invalid: InvalidItem[] = [];
-    upload.events.forEach((raw, index) => {
-      const outcome = parseHistoryEvent(raw, this.limits);
-      if (outcome.valid) valid.push({ index, event: outcome.event });
-      else invalid.push({ index, raw, errors: outcome.errors });
-    });
-    if (invalid.length > 0 && this.policy === InvalidEventPolicy.Reject) {
+    const outcomes = upload.events.map((raw) => parseHistoryEvent(raw, this.limits));
+    const invalidCount = outcomes.filter((outcome) => !outcome.valid).length;
+    if (invalidCount > 0 && this.policy === InvalidEventPolicy.Reject) {
       throw new FieldErrorsException(
-        `${invalid.length} of ${upload.events.length} events failed validation; nothing was stored`,
-        invalid.flatMap(({ index, errors }) =>
-          upload.batch ? errors.map((error) => ({ ...error, field: prefixed(index, error.field) })) : errors,
+        `${invalidCount} of ${upload.events.length} events failed validation; nothing was stored`,
+        outcomes.flatMap((outcome, index) =>
+          outcome.valid
+            ? []
+            : outcome.errors.map((error) => (upload.batch ? { ...error, field: prefixed(index, error.field) } : error)),
         ),
       );
     }
 
     const receipt: Receipt = { receivedAt: new Date(), receivedFrom: upload.receivedFrom };
-    const results: IngestResult[] = new Array(upload.events.length);
-    await this.dataSource.transaction(async (manager) => {
-      await this.storeEvents(manager, valid, receipt, results);
-      await this.quarantine(manager, invalid, upload.format, receipt, results);
+    const keyed = outcomes.map((outcome, index) =>
+      outcome.valid
+        ? { valid: true as const, event: outcome.event, ...keyedRow(toHistoryEventEntity(outcome.event, receipt), 'dedupKey') }
+        : {
+            valid: false as const,
+            errors: outcome.errors,
+            ...keyedRow(toQuarantinedEventEntity(upload.events[index], outcome.errors, upload.format, receipt), 'payloadKey'),
+          },
+    );
+    // Copies of one event within an upload are written once; the later ones are its duplicates.
+    const firstCopies = new Map<string, (typeof keyed)[number]>();
+    for (const entry of keyed) if (!firstCopies.has(hex(entry.key))) firstCopies.set(hex(entry.key), entry);
+    const written = await this.write(
+      [...firstCopies.values()].filter((entry) => entry.valid),
+      [...firstCopies.values()].filter((entry) => !entry.valid),
+    );
+
+    const missing = keyed.filter((entry) => !written.has(hex(entry.key)));
+    const earlier = await this.findWritten(
+      missing.filter((entry) => entry.valid).map((entry) => entry.key),
+      missing.filter((entry) => !entry.valid).map((entry) => entry.key),
+    );
+    const claimed = new Set<string>();
+    return keyed.map((entry) => {
+      const key = hex(entry.key);
+      const id = written.get(key)?.id ?? earlier.get(key);
+      // Only between the conflict and the lookup could the original vanish (retention): the box retries.
+      if (id === undefined) throw new ServiceUnavailableException('the event changed while it was stored; retry');
+      if (!entry.valid) return { id, result: 'quarantined', errors: entry.errors };
+      const first = written.has(key) && !claimed.has(key);
+      claimed.add(key);
+      return { id, result: first ? 'stored' : 'duplicate' };
     });
-    return results;
   }
 
-  private async storeEvents(manager: EntityManager, items: ValidItem[], receipt: Receipt, results: IngestResult[]) {
-    if (items.length === 0) return;
-    const events = items.map((item) => toHistoryEventEntity(item.event, receipt));
-    const inserted = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(HistoryEventEntity)
-      .values(events)
-      .orIgnore()
-      .returning('id, dedup_key')
-      .updateEntity(false)
-      .execute();
-    const insertedIds = new Map<string, string>(
-      (inserted.raw as { id: string; dedup_key: Buffer }[]).map((row) => [hex(row.dedup_key), row.id]),
-    );
-    const existingIds = await this.findStoredIds(
-      manager,
-      events.map((event) => event.dedupKey).filter((key) => !insertedIds.has(hex(key))),
-    );
-
-    const details = [];
-    for (const [position, item] of items.entries()) {
-      const key = hex(events[position].dedupKey);
-      const id = insertedIds.get(key);
-      if (id !== undefined) {
-        // The first of several copies in one batch is stored; the others are its duplicates.
-        insertedIds.delete(key);
-        existingIds.set(key, id);
-        results[item.index] = { id, result: 'stored' };
-        details.push(toHistoryEventDetails(item.event, id));
-      } else {
-        results[item.index] = { id: existingIds.get(key)!, result: 'duplicate' };
-      }
+  /**
+   * One statement: the events (skipping those stored before), the rows of the events it did
+   * insert, joined on their dedup keys, and the quarantined events. Returns what it inserted.
+   */
+  private async write(
+    events: (Keyed<HistoryEventEntity> & { event: ParsedHistoryEvent })[],
+    quarantined: Keyed<QuarantinedEventEntity>[],
+  ): Promise<Written> {
+    const params = new SqlParameters();
+    const tables: string[] = [];
+    const inserted: string[] = [];
+    if (events.length > 0) {
+      const rows = entityRowsSql(this.dataSource, HistoryEventEntity, events.map((entry) => entry.row), params);
+      tables.push(
+        `stored AS (INSERT INTO ${rows.table} (${rows.columns.join(', ')}) VALUES ${tuples(rows.rows)}
+           ON CONFLICT ("dedup_key") DO NOTHING RETURNING "id", "dedup_key")`,
+      );
+      inserted.push(`SELECT 'event' AS kind, "id", "dedup_key" AS key FROM stored`);
+      const details = events.map((entry) => ({ key: entry.key, ...toHistoryEventDetails(entry.event) }));
+      tables.push(
+        this.detailsSql('ext_data', HistoryEventExtDataEntity, details.map(({ key, extData }) => ({ key, row: extData })), params),
+        this.detailsSql('fiqa', HistoryEventFiqaEntity, details.flatMap(({ key, fiqa }) => fiqa.map((row) => ({ key, row }))), params),
+      );
+      const images = details.flatMap(({ key, images }) => images.map((row) => ({ key, row })));
+      if (images.length > 0) tables.push(this.detailsSql('images', HistoryEventImageEntity, images, params));
     }
-    await this.insertRows(manager, HistoryEventExtDataEntity, details.map((detail) => detail.extData));
-    await this.insertRows(manager, HistoryEventFiqaEntity, details.flatMap((detail) => detail.fiqa));
-    await this.insertRows(manager, HistoryEventImageEntity, details.flatMap((detail) => detail.images));
-  }
-
-  private async findStoredIds(manager: EntityManager, keys: Buffer[]): Promise<Map<string, string>> {
-    if (keys.length === 0) return new Map();
-    const rows = await manager.find(HistoryEventEntity, {
-      select: { id: true, dedupKey: true },
-      where: { dedupKey: In(keys) },
-    });
-    return new Map(rows.map((row) => [hex(row.dedupKey), row.id]));
-  }
-
-  private async insertRows<T extends object>(manager: EntityManager, entity: new () => T, rows: T[]) {
-    if (rows.length === 0) return;
-    await manager.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
-  }
-
-  private async quarantine(
-    manager: EntityManager,
-    items: InvalidItem[],
-    format: UploadFormat,
-    receipt: Receipt,
-    results: IngestResult[],
-  ) {
-    if (items.length === 0) return;
-    const rows = items.map((item) => {
-      const row = new QuarantinedEventEntity();
-      row.payload = JSON.stringify(item.raw) ?? 'null';
-      row.payloadKey = createHash('sha256').update(row.payload).digest().subarray(0, 16);
-      row.format = format;
-      row.errors = item.errors;
-      row.devSno = devSnoOf(item.raw);
-      row.receivedAt = receipt.receivedAt;
-      row.receivedFrom = receipt.receivedFrom;
-      return row;
-    });
-    const inserted = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(QuarantinedEventEntity)
-      .values(rows)
-      .orIgnore()
-      .returning('id, payload_key')
-      .updateEntity(false)
-      .execute();
-    const ids = new Map<string, string>(
-      (inserted.raw as { id: string; payload_key: Buffer }[]).map((row) => [hex(row.payload_key), row.id]),
+    if (quarantined.length > 0) {
+      const rows = entityRowsSql(this.dataSource, QuarantinedEventEntity, quarantined.map((entry) => entry.row), params);
+      tables.push(
+        `quarantined AS (INSERT INTO ${rows.table} (${rows.columns.join(', ')}) VALUES ${tuples(rows.rows)}
+           ON CONFLICT ("payload_key") DO NOTHING RETURNING "id", "payload_key")`,
+      );
+      inserted.push(`SELECT 'quarantine' AS kind, "id", "payload_key" AS key FROM quarantined`);
+    }
+    const result: { kind: 'event' | 'quarantine'; id: string; key: Buffer }[] = await this.dataSource.query(
+      `WITH ${tables.join(',\n')}\n${inserted.join(' UNION ALL ')}`,
+      params.values,
     );
-    const missing = rows.map((row) => row.payloadKey).filter((key) => !ids.has(hex(key)));
-    if (missing.length > 0) {
-      const existing = await manager.find(QuarantinedEventEntity, {
-        select: { id: true, payloadKey: true },
-        where: { payloadKey: In(missing) },
+    return new Map(result.map((row) => [hex(row.key), { id: row.id, kind: row.kind }]));
+  }
+
+  /** Inserts rows that belong to events, for the events the statement inserted (found by dedup key). */
+  private detailsSql<T extends ObjectLiteral>(
+    name: string,
+    entity: EntityTarget<T>,
+    rows: Keyed<T>[],
+    params: SqlParameters,
+  ): string {
+    const sql = entityRowsSql(this.dataSource, entity, rows.map((entry) => entry.row), params, ['eventId']);
+    const values = sql.rows.map((row, index) => [params.add(rows[index].key, 'bytea'), ...row]);
+    return `${name} AS (INSERT INTO ${sql.table} ("event_id", ${sql.columns.join(', ')})
+      SELECT stored."id", ${sql.columns.map((column) => `v.${column}`).join(', ')}
+        FROM (VALUES ${tuples(values)}) AS v("dedup_key", ${sql.columns.join(', ')}) JOIN stored USING ("dedup_key"))`;
+  }
+
+  /** Ids of events and quarantined events written by earlier uploads. */
+  private async findWritten(eventKeys: Buffer[], quarantineKeys: Buffer[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (eventKeys.length > 0) {
+      const events = await this.dataSource.getRepository(HistoryEventEntity).find({
+        select: { id: true, dedupKey: true },
+        where: { dedupKey: In(eventKeys) },
       });
-      for (const row of existing) ids.set(hex(row.payloadKey), row.id);
+      for (const event of events) found.set(hex(event.dedupKey), event.id);
     }
-    items.forEach((item, position) => {
-      results[item.index] = { id: ids.get(hex(rows[position].payloadKey))!, result: 'quarantined', errors: item.errors };
-    });
+    if (quarantineKeys.length > 0) {
+      const rows = await this.dataSource.getRepository(QuarantinedEventEntity).find({
+        select: { id: true, payloadKey: true },
+        where: { payloadKey: In(quarantineKeys) },
+      });
+      for (const row of rows) found.set(hex(row.payloadKey), row.id);
+    }
+    return found;
   }
+}
+
+function keyedRow<T, K extends keyof T>(row: T, keyProperty: K): Keyed<T> {
+  return { key: row[keyProperty] as Buffer, row };
+}
+
+function tuples(rows: string[][]): string {
+  return rows.map((row) => `(${row.join(', ')})`).join(', ');
 }
 
 function prefixed(index: number, field: string): string {
   return field ? `[${index}].${field}` : `[${index}]`;
-}
-
-/** The box's dev_sno when it can be read and stored, to find a box's rejected events. */
-function devSnoOf(raw: unknown): string | null {
-  const extData = isPlainObject(raw) ? raw.ext_data : undefined;
-  const devSno = isPlainObject(extData) ? extData.dev_sno : undefined;
-  return typeof devSno === 'string' && devSno.length <= 256 && !devSno.includes('\u0000') && devSno.isWellFormed()
-    ? devSno
-    : null;
 }

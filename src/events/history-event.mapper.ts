@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_PERSON_TYPE, HistoryEventDto, ImageKind } from './dto/history-event.dto';
+import type { FieldError } from '../common/error-response';
+import { DEFAULT_PERSON_TYPE, HistoryEventDto, ImageKind, MAX_TEXT_LENGTH } from './dto/history-event.dto';
 import { encodeImage } from './encoded-image';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
 import { FiqaObject, HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
 import { HistoryEventImageEntity } from './entities/history-event-image.entity';
 import { HistoryEventEntity } from './entities/history-event.entity';
-import { imagesOf, ParsedHistoryEvent } from './history-event.parser';
+import { QuarantinedEventEntity, UploadFormat } from './entities/quarantined-event.entity';
+import { imagesOf, isPlainObject, ParsedHistoryEvent } from './history-event.parser';
 
 /** Where and when an upload arrived. */
 export interface Receipt {
@@ -13,7 +15,7 @@ export interface Receipt {
   receivedFrom: string | null;
 }
 
-/** The rows that hang off an event once it has an id. */
+/** The rows that hang off an event; the database links them to the event's id. */
 export interface HistoryEventDetails {
   extData: HistoryEventExtDataEntity;
   fiqa: HistoryEventFiqaEntity[];
@@ -46,10 +48,9 @@ export function toHistoryEventEntity(parsed: ParsedHistoryEvent, receipt: Receip
   return event;
 }
 
-export function toHistoryEventDetails(parsed: ParsedHistoryEvent, eventId: string): HistoryEventDetails {
+export function toHistoryEventDetails(parsed: ParsedHistoryEvent): HistoryEventDetails {
   const { dto } = parsed;
   const extData = new HistoryEventExtDataEntity();
-  extData.eventId = eventId;
   extData.deviceIp = dto.ext_data.device_ip;
   extData.epId = dto.ext_data.ep_id;
   extData.devSno = dto.ext_data.dev_sno;
@@ -60,7 +61,6 @@ export function toHistoryEventDetails(parsed: ParsedHistoryEvent, eventId: strin
 
   const images = imagesOf(dto).map(([kind, decoded]) => {
     const image = new HistoryEventImageEntity();
-    image.eventId = eventId;
     image.kind = kind;
     image.contentType = decoded.contentType;
     image.byteSize = decoded.bytes.length;
@@ -70,20 +70,19 @@ export function toHistoryEventDetails(parsed: ParsedHistoryEvent, eventId: strin
     return image;
   });
 
-  return { extData, fiqa: [grabFiqaOf(parsed, eventId), boxFiqaOf(parsed, eventId)], images };
+  return { extData, fiqa: [grabFiqaOf(parsed), boxFiqaOf(parsed)], images };
 }
 
-function emptyFiqa(eventId: string, source: HistoryEventFiqaEntity['source'], raw: FiqaObject) {
+function emptyFiqa(source: HistoryEventFiqaEntity['source'], raw: FiqaObject) {
   const fiqa = new HistoryEventFiqaEntity();
-  fiqa.eventId = eventId;
   fiqa.source = source;
   fiqa.raw = raw;
   return fiqa;
 }
 
-function grabFiqaOf(parsed: ParsedHistoryEvent, eventId: string): HistoryEventFiqaEntity {
+function grabFiqaOf(parsed: ParsedHistoryEvent): HistoryEventFiqaEntity {
   const grab = parsed.dto.ext_data.grab_fiqa_info;
-  const fiqa = emptyFiqa(eventId, 'grab', parsed.grabFiqaRaw);
+  const fiqa = emptyFiqa('grab', parsed.grabFiqaRaw);
   fiqa.age = grab.age ?? null;
   fiqa.sex = grab.sex ?? null;
   fiqa.confidence = grab.confidence ?? null;
@@ -103,9 +102,9 @@ function grabFiqaOf(parsed: ParsedHistoryEvent, eventId: string): HistoryEventFi
   return fiqa;
 }
 
-function boxFiqaOf(parsed: ParsedHistoryEvent, eventId: string): HistoryEventFiqaEntity {
+function boxFiqaOf(parsed: ParsedHistoryEvent): HistoryEventFiqaEntity {
   const box = parsed.dto.ext_data.box_fiqa_info;
-  const fiqa = emptyFiqa(eventId, 'box', parsed.boxFiqaRaw);
+  const fiqa = emptyFiqa('box', parsed.boxFiqaRaw);
   fiqa.age = box.age ?? null;
   fiqa.sex = box.sex ?? null;
   fiqa.fiqaResult = box.fiqa_result ?? null;
@@ -119,6 +118,33 @@ function boxFiqaOf(parsed: ParsedHistoryEvent, eventId: string): HistoryEventFiq
   fiqa.checksPassed = box.success ?? null;
   fiqa.checksFailed = box.fails ?? null;
   return fiqa;
+}
+
+/** An event that failed validation, kept as it came (as JSON text) with its errors. */
+export function toQuarantinedEventEntity(
+  raw: unknown,
+  errors: FieldError[],
+  format: UploadFormat,
+  receipt: Receipt,
+): QuarantinedEventEntity {
+  const row = new QuarantinedEventEntity();
+  row.payload = JSON.stringify(raw) ?? 'null';
+  row.payloadKey = createHash('sha256').update(row.payload).digest().subarray(0, 16);
+  row.format = format;
+  row.errors = errors;
+  row.devSno = devSnoOf(raw);
+  row.receivedAt = receipt.receivedAt;
+  row.receivedFrom = receipt.receivedFrom;
+  return row;
+}
+
+/** The box's dev_sno when it can be read and stored, to find a box's rejected events. */
+function devSnoOf(raw: unknown): string | null {
+  const extData = isPlainObject(raw) ? raw.ext_data : undefined;
+  const devSno = isPlainObject(extData) ? extData.dev_sno : undefined;
+  return typeof devSno === 'string' && devSno.length <= MAX_TEXT_LENGTH && !devSno.includes('\u0000') && devSno.isWellFormed()
+    ? devSno
+    : null;
 }
 
 /** A stored event with the rows that belong to it, as loaded for a rebuild. */
