@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AuthModule } from './auth/auth.module';
 import { EnvironmentVariables } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
@@ -23,6 +24,7 @@ export class AppModule {
           load: [() => ({ ...settings })],
         }),
         DatabaseModule,
+        AuthModule,
         EventsModule,
       ],
     };

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { rejectDeepBodies } from './common/json-depth';
+import { requestValidationPipe } from './common/validation-errors';
 import { EnvironmentVariables } from './config/environment';
 import { HISTORY_EVENT_PATH } from './events/history-event.controller';
 
@@ -14,6 +15,7 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 export function configureApp(app: NestExpressApplication, settings: EnvironmentVariables): void {
   app.disable('x-powered-by');
   app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(requestValidationPipe());
   app.use(ingestPathAliases(settings.INGEST_PATHS));
   app.useBodyParser('json', { limit: settings.BODY_LIMIT, type: JSON_TYPES });
   app.useBodyParser('urlencoded', { limit: settings.BODY_LIMIT, extended: false, parameterLimit: 1000 });

@@ -10,6 +10,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -130,6 +131,18 @@ export class EnvironmentVariables {
   @Expose()
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevelName = 'log';
+
+  /** Publish an `event.stored` hook for every stored event, besides the want_action hooks. */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  HOOK_EVENT_STORED = false;
+
+  /** Empty: a key is generated at first start and kept in DATA_DIR. */
+  @Expose()
+  @Transform(toList)
+  @MinLength(16, { each: true, message: 'must be a comma-separated list of keys of at least 16 characters' })
+  ADMIN_API_KEYS: string[] = [];
 }
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {

@@ -5,6 +5,8 @@ import { DataSource, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { FieldError, FieldErrorsException } from '../common/error-response';
 import { EnvironmentVariables, InvalidEventPolicy } from '../config/environment';
 import { entityRowsSql, SqlParameters } from '../database/entity-rows-sql';
+import { HookEntity } from '../hooks/entities/hook.entity';
+import { HookOptions, toHookEntities } from '../hooks/hook.mapper';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
 import { HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
 import { HistoryEventImageEntity } from './entities/history-event-image.entity';
@@ -43,7 +45,8 @@ const hex = (key: Buffer) => key.toString('hex');
 
 /**
  * Stores the events of an upload: valid ones exactly once (a replay is answered with the id of
- * the stored original), invalid ones in quarantine or refused, as INVALID_EVENT_POLICY says.
+ * the stored original) with the hooks they cause, invalid ones in quarantine or refused, as
+ * INVALID_EVENT_POLICY says.
  * Everything is written by one SQL statement (one round trip, atomic without a transaction
  * block), and the answer is given only after it commits.
  */
@@ -51,6 +54,7 @@ const hex = (key: Buffer) => key.toString('hex');
 export class HistoryEventIngestService {
   private readonly limits: ParseLimits;
   private readonly policy: InvalidEventPolicy;
+  private readonly hookOptions: HookOptions;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -61,6 +65,7 @@ export class HistoryEventIngestService {
       maxDepth: config.get('JSON_MAX_DEPTH', { infer: true }),
     };
     this.policy = config.get('INVALID_EVENT_POLICY', { infer: true });
+    this.hookOptions = { eventStored: config.get('HOOK_EVENT_STORED', { infer: true }) };
   }
 
   async ingest(upload: Upload): Promise<IngestResult[]> {
@@ -115,7 +120,8 @@ export class HistoryEventIngestService {
 
   /**
    * One statement: the events (skipping those stored before), the rows of the events it did
-   * insert, joined on their dedup keys, and the quarantined events. Returns what it inserted.
+   * insert, joined on their dedup keys (ext_data, FIQA, images, and the hooks they cause), and
+   * the quarantined events. Returns what it inserted.
    */
   private async write(
     events: (Keyed<HistoryEventEntity> & { event: ParsedHistoryEvent })[],
@@ -138,6 +144,10 @@ export class HistoryEventIngestService {
       );
       const images = details.flatMap(({ key, images }) => images.map((row) => ({ key, row })));
       if (images.length > 0) tables.push(this.detailsSql('images', HistoryEventImageEntity, images, params));
+      const hooks = events.flatMap((entry) =>
+        toHookEntities(entry.event, entry.row.receivedAt, this.hookOptions).map((row) => ({ key: entry.key, row })),
+      );
+      if (hooks.length > 0) tables.push(this.detailsSql('hooks', HookEntity, hooks, params));
     }
     if (quarantined.length > 0) {
       const rows = entityRowsSql(this.dataSource, QuarantinedEventEntity, quarantined.map((entry) => entry.row), params);

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
 import type { FieldError } from '../common/error-response';
+import { flattenValidationErrors } from '../common/validation-errors';
 import {
   EXT_DATA_FIELDS,
   HISTORY_EVENT_FIELDS,
@@ -85,14 +86,6 @@ function unknownFields(object: Record<string, unknown>, known: ReadonlySet<strin
   // Object.fromEntries defines properties, so a key such as "__proto__" stays an ordinary key.
   const entries = Object.entries(object).filter(([key]) => !known.has(key));
   return entries.length > 0 ? (Object.fromEntries(entries) as UnknownFields) : null;
-}
-
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
-  });
 }
 
 const IMAGE_PATHS = new Set([...IMAGE_KINDS.map((kind) => `ext_data.${kind}`), 'reg_pic']);

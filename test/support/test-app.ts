@@ -9,6 +9,9 @@ import { configureApp } from '../../src/app.setup';
 import { validateEnvironment } from '../../src/config/environment';
 import { createTestDatabase, TestDatabase } from './test-database';
 
+/** The admin API key of test apps (ADMIN_API_KEYS), unless a test sets its own. */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
+
 export interface TestApp {
   app: INestApplication<App>;
   dataSource: DataSource;
@@ -22,7 +25,13 @@ export interface TestApp {
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const settings = validateEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, DATABASE_URL: database.url });
+  const settings = validateEnvironment({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEYS: TEST_ADMIN_KEY,
+    ...env,
+    DATABASE_URL: database.url,
+  });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(settings)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
   configureApp(app, settings);

@@ -1,0 +1,45 @@
+import { ConfigService } from '@nestjs/config';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdminApiKeysService, GENERATED_KEY_FILE } from './admin-api-keys.service';
+
+const service = (settings: Record<string, unknown>) =>
+  new AdminApiKeysService(new ConfigService(settings) as ConfigService<any, true>);
+
+describe('AdminApiKeysService', () => {
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'se3-keys-'));
+  });
+
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('accepts each configured key and nothing else', async () => {
+    const keys = service({ ADMIN_API_KEYS: ['first-key-0123456789', 'second-key-0123456789'], DATA_DIR: dataDir });
+    await keys.onModuleInit();
+    expect(keys.isValid('first-key-0123456789')).toBe(true);
+    expect(keys.isValid('second-key-0123456789')).toBe(true);
+    expect(keys.isValid('first-key-012345678')).toBe(false);
+    expect(keys.isValid('')).toBe(false);
+    await expect(stat(join(dataDir, GENERATED_KEY_FILE))).rejects.toThrow('ENOENT');
+  });
+
+  it('without configured keys, generates one at first start, keeps it private in DATA_DIR and reuses it', async () => {
+    const first = service({ ADMIN_API_KEYS: [], DATA_DIR: dataDir });
+    await first.onModuleInit();
+    const file = join(dataDir, GENERATED_KEY_FILE);
+    const key = (await readFile(file, 'utf8')).trim();
+    expect(key).toMatch(/^se3_[A-Za-z0-9_-]{32}$/);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(first.isValid(key)).toBe(true);
+
+    const second = service({ ADMIN_API_KEYS: [], DATA_DIR: dataDir });
+    await second.onModuleInit();
+    expect(second.isValid(key)).toBe(true);
+    expect((await readFile(file, 'utf8')).trim()).toBe(key);
+  });
+});
