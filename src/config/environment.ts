@@ -128,9 +128,7 @@ export class EnvironmentVariables {
   })
   INGEST_PATHS: string[] = ['/HistoryEvent'];
 
-  @Expose()
-  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
-  LOG_LEVEL: LogLevelName = 'log';
+  // ---- Hooks: want_action 1001/1002 (and event.stored), the dispatcher and its subscribers ----
 
   /** Publish an `event.stored` hook for every stored event, besides the want_action hooks. */
   @Expose()
@@ -138,11 +136,25 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   HOOK_EVENT_STORED = false;
 
+  // (end of the hooks settings)
+
+  // ---- Admin API ----
+
   /** Empty: a key is generated at first start and kept in DATA_DIR. */
   @Expose()
   @Transform(toList)
   @MinLength(16, { each: true, message: 'must be a comma-separated list of keys of at least 16 characters' })
   ADMIN_API_KEYS: string[] = [];
+
+  // (end of the admin API settings)
+
+  // ---- Operations: ingest security, logs, metrics, retention, shutdown ----
+
+  @Expose()
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevelName = 'log';
+
+  // (end of the operations settings)
 }
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
