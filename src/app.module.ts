@@ -1,17 +1,25 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { EnvironmentVariables } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RetentionModule } from './retention/retention.module';
 
 @Module({})
 export class AppModule {
   /**
    * @param settings the validated environment (`validateEnvironment`), with the embedded
    * database's URL filled in by main.ts, or a test's own database and policies.
+   * @param logger the process's pino logger (`createRootLogger`).
    */
-  static forRoot(settings: EnvironmentVariables): DynamicModule {
+  static forRoot(settings: EnvironmentVariables, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -23,8 +31,17 @@ export class AppModule {
           skipProcessEnv: true,
           load: [() => ({ ...settings })],
         }),
+        LoggingModule.forRoot(logger),
+        LifecycleModule,
         DatabaseModule,
+        MetricsModule,
+        HealthModule,
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'admin', ttl: 60_000, limit: settings.ADMIN_RATE_LIMIT_PER_MINUTE }],
+          errorMessage: 'too many requests to the admin API: retry in a minute',
+        }),
         AuthModule,
+        RetentionModule.scheduled(),
         EventsModule,
       ],
     };

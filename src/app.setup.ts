@@ -1,10 +1,15 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { rejectDeepBodies } from './common/json-depth';
 import { requestValidationPipe } from './common/validation-errors';
 import { EnvironmentVariables } from './config/environment';
-import { HISTORY_EVENT_PATH } from './events/history-event.controller';
+import { ingestGate } from './events/ingest-gate';
+import { HttpDrainService } from './lifecycle/http-drain.service';
+import { httpLogger } from './logging/http-logger';
+import { ROOT_LOGGER } from './logging/logging.module';
+import { MetricsService } from './metrics/metrics.service';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -13,25 +18,18 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
  * that what is tested is what runs. The app must be created with `bodyParser: false`.
  */
 export function configureApp(app: NestExpressApplication, settings: EnvironmentVariables): void {
-  app.disable('x-powered-by');
+  const uploads = ingestGate(settings, app.get(MetricsService));
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', settings.TRUSTED_PROXIES.length > 0 ? settings.TRUSTED_PROXIES : false);
+  app.use(app.get(HttpDrainService).middleware);
+  app.use(uploads.rewrite);
+  app.use(httpLogger(app.get(ROOT_LOGGER)));
+  app.use(helmet());
+  if (settings.CORS_ORIGINS.length > 0) app.enableCors({ origin: settings.CORS_ORIGINS });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(requestValidationPipe());
-  app.use(ingestPathAliases(settings.INGEST_PATHS));
+  app.use(uploads.check);
   app.useBodyParser('json', { limit: settings.BODY_LIMIT, type: JSON_TYPES });
   app.useBodyParser('urlencoded', { limit: settings.BODY_LIMIT, extended: false, parameterLimit: 1000 });
   app.use(rejectDeepBodies(settings.JSON_MAX_DEPTH));
-}
-
-const normalisePath = (path: string) => path.replace(/\/+$/, '').toLowerCase() || '/';
-
-/** Serves the upload at the extra paths of INGEST_PATHS (as Express routes do: any case, trailing slash). */
-function ingestPathAliases(paths: string[]) {
-  const aliases = new Set(paths.map(normalisePath));
-  aliases.delete(normalisePath(HISTORY_EVENT_PATH));
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (req.method === 'POST' && aliases.has(normalisePath(req.path))) {
-      req.url = HISTORY_EVENT_PATH + req.url.slice(req.path.length);
-    }
-    next();
-  };
 }

@@ -1,17 +1,16 @@
-import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { EnvironmentVariables, LOG_LEVELS, validateEnvironment } from './config/environment';
+import { EnvironmentVariables, validateEnvironment } from './config/environment';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { HISTORY_EVENT_PATH } from './events/history-event.controller';
-
-const logger = new Logger('Main');
+import { createRootLogger } from './logging/root-logger';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -22,61 +21,68 @@ async function bootstrap(): Promise<void> {
     console.error((error as Error).message);
     process.exit(1);
   }
-  Logger.overrideLogger(logLevelsUpTo(settings.LOG_LEVEL));
+  const log = createRootLogger(settings);
+  process.on('uncaughtException', (error) => exitOnFatal(log, 'uncaught exception', error));
+  process.on('unhandledRejection', (reason) => exitOnFatal(log, 'unhandled rejection', reason));
 
-  const embedded = settings.DATABASE_URL ? undefined : await startEmbeddedDatabase(settings);
+  const embedded = settings.DATABASE_URL ? undefined : await startEmbeddedDatabase(settings, log);
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings, log), {
       bodyParser: false,
-      logger: logLevelsUpTo(settings.LOG_LEVEL),
+      bufferLogs: true,
     });
     configureApp(app, settings);
     await app.listen(settings.PORT, settings.HOST);
   } catch (error) {
-    logger.fatal(`could not start: ${(error as Error).message}`);
+    log.fatal({ err: error }, 'could not start');
     await embedded?.stop();
     process.exit(1);
   }
 
   const port = (app.getHttpServer().address() as { port: number }).port;
   const extraPaths = settings.INGEST_PATHS.length > 0 ? ` (also at ${settings.INGEST_PATHS.join(', ')})` : '';
-  logger.log(`ready in ${Math.round(performance.now())} ms, listening on ${settings.HOST}:${port}`);
-  logger.log(`box upload URL: http://${lanAddress(settings.HOST)}:${port}${HISTORY_EVENT_PATH}${extraPaths}`);
-  logger.log(
+  const tokenNote = settings.INGEST_TOKEN.length > 0 ? ', followed by /<INGEST_TOKEN>' : '';
+  log.info(`ready in ${Math.round(performance.now())} ms, listening on ${settings.HOST}:${port}`);
+  log.info(`box upload URL: http://${lanAddress(settings.HOST)}:${port}${HISTORY_EVENT_PATH}${tokenNote}${extraPaths}`);
+  log.info(
     embedded
       ? `data: embedded PostgreSQL in ${embedded.clusterDir}`
       : `data: PostgreSQL at ${redactPassword(settings.DATABASE_URL!)}`,
   );
 
   let closing = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    logger.log(`${signal} received, shutting down`);
+    log.info(`${signal} received: finishing the requests in flight, then stopping`);
+    // A shutdown that cannot finish (a database that does not answer) must not hang forever.
+    setTimeout(() => exitOnFatal(log, 'shutdown timed out', new Error('forced exit')), settings.SHUTDOWN_TIMEOUT_MS + 10_000).unref();
     await app.close();
     await embedded?.stop();
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));
 }
 
-async function startEmbeddedDatabase(settings: EnvironmentVariables): Promise<EmbeddedPostgres> {
+async function startEmbeddedDatabase(settings: EnvironmentVariables, log: Logger): Promise<EmbeddedPostgres> {
   const dataDir = resolve(settings.DATA_DIR);
-  logger.log(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${dataDir}`);
+  log.info(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${dataDir}`);
   const database = await EmbeddedPostgres.start({
     dataDir,
     port: settings.EMBEDDED_PG_PORT,
     database: 'se3_events',
-    log: (message) => logger.debug(message, 'EmbeddedPostgres'),
+    log: (message) => log.debug({ context: 'EmbeddedPostgres' }, message),
   });
   settings.DATABASE_URL = database.url;
   return database;
 }
 
-function logLevelsUpTo(level: EnvironmentVariables['LOG_LEVEL']): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+function exitOnFatal(log: Logger, what: string, error: unknown): never {
+  log.fatal({ err: error }, what);
+  process.exit(1);
 }
 
 /** The address a box on the local network would use to reach this machine. */

@@ -1,4 +1,5 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { AdminApiKeysService } from './admin-api-keys.service';
 
@@ -17,5 +18,9 @@ export class AdminApiKeyGuard implements CanActivate {
   }
 }
 
-/** Marks a controller (or route) of the admin API: only callers with an admin API key get in. */
-export const AdminApi = () => applyDecorators(UseGuards(AdminApiKeyGuard));
+/**
+ * Marks a controller (or route) of the admin API: rate-limited per client
+ * (ADMIN_RATE_LIMIT_PER_MINUTE, before the key is even looked at), then only callers with an
+ * admin API key get in.
+ */
+export const AdminApi = () => applyDecorators(UseGuards(ThrottlerGuard, AdminApiKeyGuard));

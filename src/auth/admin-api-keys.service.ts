@@ -1,14 +1,13 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { SecretSet } from '../common/secret-set';
 import { EnvironmentVariables } from '../config/environment';
 
 export const GENERATED_KEY_FILE = 'admin-api-key';
-
-const digest = (key: string) => createHash('sha256').update(key).digest();
 
 /**
  * The keys that open the admin API: ADMIN_API_KEYS, or else one generated at first start and
@@ -17,20 +16,18 @@ const digest = (key: string) => createHash('sha256').update(key).digest();
 @Injectable()
 export class AdminApiKeysService implements OnModuleInit {
   private readonly logger = new Logger('AdminApiKeys');
-  private digests: Buffer[] = [];
+  private keys = new SecretSet([]);
 
   constructor(private readonly config: ConfigService<EnvironmentVariables, true>) {}
 
   async onModuleInit(): Promise<void> {
     const configured = this.config.get('ADMIN_API_KEYS', { infer: true });
     const keys = configured.length > 0 ? configured : [await this.generatedKey()];
-    this.digests = keys.map(digest);
+    this.keys = new SecretSet(keys);
   }
 
-  /** Compares in constant time against every key, so that timing tells nothing about any of them. */
   isValid(candidate: string): boolean {
-    const candidateDigest = digest(candidate);
-    return this.digests.reduce((found, keyDigest) => timingSafeEqual(keyDigest, candidateDigest) || found, false);
+    return this.keys.has(candidate);
   }
 
   private async generatedKey(): Promise<string> {
@@ -43,9 +40,9 @@ export class AdminApiKeysService implements OnModuleInit {
     const key = `se3_${randomBytes(24).toString('base64url')}`;
     await mkdir(dataDir, { recursive: true });
     await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-    this.logger.warn(
-      `no ADMIN_API_KEYS set: generated an admin API key, shown this once and kept in ${file}: ${key}`,
-    );
+    // Shown once, on the console rather than in the log: secrets never reach a log line.
+    process.stderr.write(`\n  Admin API key (generated, shown this once, kept in ${file}):\n\n    ${key}\n\n`);
+    this.logger.warn(`no ADMIN_API_KEYS set: generated an admin API key, printed once on the console and kept in ${file}`);
     return key;
   }
 }

@@ -14,6 +14,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { IsCidr } from '../common/address-list';
 
 export enum InvalidEventPolicy {
   Quarantine = 'quarantine',
@@ -150,9 +151,97 @@ export class EnvironmentVariables {
 
   // ---- Operations: ingest security, logs, metrics, retention, shutdown ----
 
+  /** Tokens a box must send (path segment, ?token= or header) when set; empty: uploads need none. */
+  @Expose()
+  @Transform(toList)
+  @Matches(/^[A-Za-z0-9._~-]{16,256}$/, {
+    each: true,
+    message: 'must be a comma-separated list of tokens of 16 to 256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)',
+  })
+  INGEST_TOKEN: string[] = [];
+
+  /** Addresses allowed to upload, in CIDR notation; empty: any. */
+  @Expose()
+  @Transform(toList)
+  @IsCidr({ each: true, message: 'must be a comma-separated list of addresses or CIDR blocks (10.0.0.0/8, 2001:db8::/32)' })
+  INGEST_ALLOW_CIDRS: string[] = [];
+
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDR blocks); empty: none. */
+  @Expose()
+  @Transform(toList)
+  @IsCidr({ each: true, message: 'must be a comma-separated list of addresses or CIDR blocks' })
+  TRUSTED_PROXIES: string[] = [];
+
+  /** Origins allowed to call the API from a browser; empty: CORS off. */
+  @Expose()
+  @Transform(toList)
+  @Matches(/^https?:\/\/[^\s/]+$/, { each: true, message: 'must be a comma-separated list of origins such as https://admin.example.com' })
+  CORS_ORIGINS: string[] = [];
+
+  /** Requests a client may make to the admin API per minute. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of at least 1' })
+  @Min(1, { message: 'must be a whole number of at least 1' })
+  ADMIN_RATE_LIMIT_PER_MINUTE = 600;
+
   @Expose()
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevelName = 'log';
+
+  /** json (one object per line) or pretty (for people); empty: pretty in development, json otherwise. */
+  @Expose()
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'must be json or pretty' })
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  /** Days an event keeps its images; 0: forever. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days (0: keep forever)' })
+  @Min(0, { message: 'must be a whole number of days (0: keep forever)' })
+  IMAGE_RETENTION_DAYS = 30;
+
+  /** Days a stranger's event (person_type 4) keeps its images; 0: as IMAGE_RETENTION_DAYS. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days (0: as IMAGE_RETENTION_DAYS)' })
+  @Min(0, { message: 'must be a whole number of days (0: as IMAGE_RETENTION_DAYS)' })
+  STRANGER_IMAGE_RETENTION_DAYS = 7;
+
+  /** Days an event is kept, with everything that belongs to it; 0: forever. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days (0: keep forever)' })
+  @Min(0, { message: 'must be a whole number of days (0: keep forever)' })
+  EVENT_RETENTION_DAYS = 365;
+
+  /** Days a quarantined event is kept; 0: forever. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days (0: keep forever)' })
+  @Min(0, { message: 'must be a whole number of days (0: keep forever)' })
+  QUARANTINE_RETENTION_DAYS = 90;
+
+  /** When retention runs: a cron expression (seconds optional). */
+  @Expose()
+  @Matches(/^\S+( \S+){4,5}$/, { message: 'must be a cron expression such as "17 * * * *"' })
+  RETENTION_CRON = '17 * * * *';
+
+  /** Rows removed per statement: small batches never hold long locks. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 10 and 100000' })
+  @Min(10, { message: 'must be a whole number between 10 and 100000' })
+  @Max(100_000, { message: 'must be a whole number between 10 and 100000' })
+  RETENTION_BATCH_SIZE = 1000;
+
+  /** How long a shutdown waits for requests in flight before it gives up on them. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0, { message: 'must be a whole number of milliseconds' })
+  SHUTDOWN_TIMEOUT_MS = 25_000;
 
   // (end of the operations settings)
 }

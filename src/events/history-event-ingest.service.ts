@@ -7,6 +7,7 @@ import { EnvironmentVariables, InvalidEventPolicy } from '../config/environment'
 import { entityRowsSql, SqlParameters } from '../database/entity-rows-sql';
 import { HookEntity } from '../hooks/entities/hook.entity';
 import { HookOptions, toHookEntities } from '../hooks/hook.mapper';
+import { EventResult, MetricsService } from '../metrics/metrics.service';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
 import { HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
 import { HistoryEventImageEntity } from './entities/history-event-image.entity';
@@ -18,7 +19,8 @@ import {
   toHistoryEventEntity,
   toQuarantinedEventEntity,
 } from './history-event.mapper';
-import { ParseLimits, ParsedHistoryEvent, parseHistoryEvent } from './history-event.parser';
+import { DEFAULT_PERSON_TYPE, PERSON_TYPES } from './dto/history-event.dto';
+import { isPlainObject, ParseLimits, ParsedHistoryEvent, parseHistoryEvent } from './history-event.parser';
 
 export type IngestResult =
   | { result: 'stored' | 'duplicate'; id: string }
@@ -58,6 +60,7 @@ export class HistoryEventIngestService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
     config: ConfigService<EnvironmentVariables, true>,
   ) {
     this.limits = {
@@ -72,6 +75,7 @@ export class HistoryEventIngestService {
     const outcomes = upload.events.map((raw) => parseHistoryEvent(raw, this.limits));
     const invalidCount = outcomes.filter((outcome) => !outcome.valid).length;
     if (invalidCount > 0 && this.policy === InvalidEventPolicy.Reject) {
+      for (const raw of upload.events) this.countEvent('rejected', raw);
       throw new FieldErrorsException(
         `${invalidCount} of ${upload.events.length} events failed validation; nothing was stored`,
         outcomes.flatMap((outcome, index) =>
@@ -106,7 +110,7 @@ export class HistoryEventIngestService {
       missing.filter((entry) => !entry.valid).map((entry) => entry.key),
     );
     const claimed = new Set<string>();
-    return keyed.map((entry) => {
+    const results = keyed.map((entry): IngestResult => {
       const key = hex(entry.key);
       const id = written.get(key)?.id ?? earlier.get(key);
       // Only between the conflict and the lookup could the original vanish (retention): the box retries.
@@ -116,6 +120,19 @@ export class HistoryEventIngestService {
       claimed.add(key);
       return { id, result: first ? 'stored' : 'duplicate' };
     });
+    results.forEach((result, index) => this.countEvent(result.result, upload.events[index]));
+    return results;
+  }
+
+  /** Counts an event in the metrics, with its device and person type when it has readable ones. */
+  private countEvent(result: EventResult, raw: unknown): void {
+    const extData = isPlainObject(raw) && isPlainObject(raw.ext_data) ? raw.ext_data : {};
+    const personType = extData.person_type === undefined ? DEFAULT_PERSON_TYPE : extData.person_type;
+    this.metrics.countEvent(
+      result,
+      typeof extData.device_type === 'string' ? extData.device_type : undefined,
+      typeof personType === 'number' && (PERSON_TYPES as readonly number[]).includes(personType) ? personType : undefined,
+    );
   }
 
   /**

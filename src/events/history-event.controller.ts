@@ -15,7 +15,9 @@ import type { Request } from 'express';
 import { EnvironmentVariables } from '../config/environment';
 import { IngestResponseDto, mapIngestResponse } from './dto/ingest-response.dto';
 import { eventFromForm, FormFile } from './form-upload';
-import { HistoryEventIngestService, Upload } from './history-event-ingest.service';
+import { addToRequestLog } from '../logging/http-logger';
+import { HistoryEventIngestService, IngestResult, Upload } from './history-event-ingest.service';
+import { isPlainObject } from './history-event.parser';
 
 /** The path agreed with the box vendor; INGEST_PATHS adds others (default: the box's own /HistoryEvent). */
 export const HISTORY_EVENT_PATH = '/EventServer/api/HistoryEvent';
@@ -45,7 +47,10 @@ export class HistoryEventController {
   @HttpCode(HttpStatus.OK)
   @UseInterceptors(AnyFilesInterceptor())
   async upload(@Req() req: Request, @UploadedFiles() files?: FormFile[]): Promise<IngestResponseDto> {
-    const results = await this.ingestService.ingest(this.toUpload(req, files ?? []));
+    const upload = this.toUpload(req, files ?? []);
+    addToRequestLog(req, { dev_sno: devSnosOf(upload.events) });
+    const results = await this.ingestService.ingest(upload);
+    addToRequestLog(req, { outcome: countResults(results) });
     return mapIngestResponse(results);
   }
 
@@ -72,4 +77,22 @@ export class HistoryEventController {
       'Content-Type must be application/json, application/x-www-form-urlencoded or multipart/form-data',
     );
   }
+}
+
+const LOGGABLE_DEV_SNO = /^[A-Za-z0-9._:-]{0,64}$/;
+
+/** The boxes of an upload, as a log field: usually one dev_sno; never more than a few, never odd text. */
+function devSnosOf(events: unknown[]): string | undefined {
+  const devSnos = new Set<string>();
+  for (const event of events) {
+    const devSno = isPlainObject(event) && isPlainObject(event.ext_data) ? event.ext_data.dev_sno : undefined;
+    if (typeof devSno === 'string' && LOGGABLE_DEV_SNO.test(devSno)) devSnos.add(devSno);
+  }
+  return devSnos.size > 0 ? [...devSnos].slice(0, 3).join(',') : undefined;
+}
+
+function countResults(results: IngestResult[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { result } of results) counts[result] = (counts[result] ?? 0) + 1;
+  return counts;
 }

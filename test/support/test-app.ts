@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { validateEnvironment } from '../../src/config/environment';
+import { createRootLogger } from '../../src/logging/root-logger';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 /** The admin API key of test apps (ADMIN_API_KEYS), unless a test sets its own. */
@@ -23,17 +24,23 @@ export interface TestApp {
  * The whole application, configured as main.ts configures it, on a fresh database of its own
  * (migrated at start-up, dropped by `close()`). `env` holds settings as environment strings.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Receives every log line (JSON) the app writes; by default they are dropped. */
+  logs?: string[];
+}
+
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const settings = validateEnvironment({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: options.logs ? 'log' : 'warn',
     ADMIN_API_KEYS: TEST_ADMIN_KEY,
     ...env,
     DATABASE_URL: database.url,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(settings)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
+  const logger = createRootLogger(settings, { write: (line: string) => void options.logs?.push(line) });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(settings, logger)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
   configureApp(app, settings);
   await app.init();
   return {

@@ -1,0 +1,83 @@
+import { ForbiddenException, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AddressList } from '../common/address-list';
+import { SecretSet } from '../common/secret-set';
+import { EnvironmentVariables } from '../config/environment';
+import { MetricsService } from '../metrics/metrics.service';
+import { HISTORY_EVENT_PATH } from './history-event.controller';
+
+export const INGEST_TOKEN_HEADER = 'x-ingest-token';
+
+const normalise = (path: string) => path.replace(/\/+$/, '').toLowerCase() || '/';
+
+/** What the URL of an upload carried, taken out of it. */
+interface UploadAddress {
+  pathToken: string;
+  queryToken: string | null;
+  tooDeep: boolean;
+}
+
+const UPLOAD = Symbol('upload');
+type UploadRequest = Request & { [UPLOAD]?: UploadAddress };
+
+/**
+ * In front of the upload route. A box can only be given a URL, so:
+ * - `rewrite` (first of all middleware, before the request logger): serves the upload at its
+ *   agreed path and at INGEST_PATHS (any case, trailing slash), each optionally followed by one
+ *   more segment, the token; it rewrites the URL to the route's own path at once, without the
+ *   token segment or `?token=`, so that no log line, metric or error message ever holds a token;
+ * - `check` (after the request logger, so that refusals are logged): refuses clients outside
+ *   INGEST_ALLOW_CIDRS (403) and, with INGEST_TOKEN set, uploads without one of the tokens
+ *   (path segment, `?token=`, or the X-Ingest-Token header), compared in constant time (401);
+ *   it times every upload and counts its size in the metrics.
+ */
+export function ingestGate(settings: EnvironmentVariables, metrics: MetricsService) {
+  const bases = [...new Set([HISTORY_EVENT_PATH, ...settings.INGEST_PATHS].map(normalise))];
+  const allowed = settings.INGEST_ALLOW_CIDRS.length > 0 ? new AddressList(settings.INGEST_ALLOW_CIDRS) : undefined;
+  const tokens = new SecretSet(settings.INGEST_TOKEN);
+
+  const rewrite = (req: UploadRequest, _res: Response, next: NextFunction) => {
+    const path = req.path;
+    const lowered = normalise(path);
+    const base = bases.find((candidate) => lowered === candidate || lowered.startsWith(`${candidate}/`));
+    if (!base) return next();
+    const rest = path.replace(/\/+$/, '').slice(base.length).replace(/^\/+/, '');
+    const query = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1 || req.url.length));
+    req[UPLOAD] = { pathToken: rest, queryToken: query.get('token'), tooDeep: rest.includes('/') };
+    query.delete('token');
+    req.url = HISTORY_EVENT_PATH + (query.size > 0 ? `?${query.toString()}` : '');
+    next();
+  };
+
+  const check = (req: UploadRequest, res: Response, next: NextFunction) => {
+    const upload = req[UPLOAD];
+    if (!upload) return next();
+    if (upload.tooDeep) return next(new NotFoundException('there is no upload route at this path'));
+    if (req.method !== 'POST') return next();
+    measure(req, res, metrics);
+    if (allowed && !allowed.includes(req.ip ?? '')) {
+      return next(new ForbiddenException('uploads are not accepted from this address (INGEST_ALLOW_CIDRS)'));
+    }
+    if (tokens.size > 0) {
+      const header = req.headers[INGEST_TOKEN_HEADER];
+      const candidate = upload.pathToken || upload.queryToken || (typeof header === 'string' ? header : '');
+      if (!candidate || !tokens.has(candidate)) {
+        return next(
+          new UnauthorizedException('a valid upload token is required: add it to the upload URL as its last path segment'),
+        );
+      }
+    }
+    next();
+  };
+
+  return { rewrite, check };
+}
+
+function measure(req: Request, res: Response, metrics: MetricsService): void {
+  const end = metrics.ingestDuration.startTimer();
+  const size = Number(req.headers['content-length']);
+  res.once('finish', () => {
+    end({ status: `${Math.floor(res.statusCode / 100)}xx` });
+    if (Number.isFinite(size)) metrics.ingestBodyBytes.observe(size);
+  });
+}

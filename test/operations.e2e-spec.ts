@@ -1,0 +1,127 @@
+import request from 'supertest';
+import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
+import { sampleEvent } from './support/samples';
+import { createTestApp, TestApp } from './support/test-app';
+
+let nextTimestamp = 1_630_000_000_000;
+const freshEvent = (name = 'gate-employee.json') => ({ ...sampleEvent(name), timestamp: nextTimestamp++ });
+
+/** The value of one series in a Prometheus text exposition, or undefined. */
+function metricValue(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('operations', () => {
+  describe('health', () => {
+    it('is live, and ready once the database answers and the migrations are applied', async () => {
+      const target = await createTestApp();
+      try {
+        const server = target.app.getHttpServer();
+        expect((await request(server).get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
+        const ready = await request(server).get('/health/ready').expect(200);
+        expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, migrations: { status: 'up' } } });
+      } finally {
+        await target.close();
+      }
+    });
+
+    it('is not ready while migrations are pending, saying why in the error shape', async () => {
+      const target = await createTestApp({ MIGRATIONS_RUN: 'false' });
+      try {
+        const response = await request(target.app.getHttpServer()).get('/health/ready').expect(503);
+        expect(response.body).toEqual({
+          status: 503,
+          message: 'not ready: migrations down',
+          errors: [{ field: 'migrations', message: 'migrations are pending' }],
+        });
+      } finally {
+        await target.close();
+      }
+    });
+  });
+
+  describe('metrics, headers and CORS', () => {
+    let target: TestApp;
+
+    beforeAll(async () => {
+      target = await createTestApp({ CORS_ORIGINS: 'https://admin.example.com' });
+    });
+
+    afterAll(async () => {
+      await target.close();
+    });
+
+    it('counts events by result, device type and person type, times uploads and sizes their bodies', async () => {
+      const server = target.app.getHttpServer();
+      const stored = freshEvent('snapcam-stranger-1001.json');
+      const quarantined = { ...freshEvent(), score: 'high' };
+      await request(server).post(HISTORY_EVENT_PATH).send([stored, freshEvent(), quarantined]).expect(200);
+      await request(server).post(HISTORY_EVENT_PATH).send(stored).expect(200);
+
+      const text = (await request(server).get('/metrics').expect(200).expect('Content-Type', /text\/plain/)).text;
+      expect(metricValue(text, 'se3_ingest_events_total{result="stored",device_type="1",person_type="4"}')).toBe(1);
+      expect(metricValue(text, 'se3_ingest_events_total{result="stored",device_type="0",person_type="1"}')).toBe(1);
+      expect(metricValue(text, 'se3_ingest_events_total{result="duplicate",device_type="1",person_type="4"}')).toBe(1);
+      expect(metricValue(text, 'se3_ingest_events_total{result="quarantined",device_type="0",person_type="1"}')).toBe(1);
+      expect(metricValue(text, 'se3_ingest_request_duration_seconds_count{status="2xx"}')).toBe(2);
+      expect(metricValue(text, 'se3_ingest_request_body_bytes_count')).toBe(2);
+      expect(metricValue(text, 'se3_ingest_request_body_bytes_sum')).toBeGreaterThan(150_000);
+      expect(metricValue(text, 'se3_db_pool_connections{state="idle"}')).toBeGreaterThanOrEqual(1);
+      expect(metricValue(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    });
+
+    it('keeps label values bounded whatever device_type a box sends', async () => {
+      const server = target.app.getHttpServer();
+      const odd = freshEvent();
+      odd.ext_data = { ...odd.ext_data, device_type: 'made-up-type' };
+      await request(server).post(HISTORY_EVENT_PATH).send(odd).expect(200);
+      const text = (await request(server).get('/metrics').expect(200)).text;
+      expect(text).not.toContain('made-up-type');
+      expect(metricValue(text, 'se3_ingest_events_total{result="stored",device_type="other",person_type="1"}')).toBe(1);
+    });
+
+    it('counts events refused under INVALID_EVENT_POLICY=reject as rejected', async () => {
+      const strict = await createTestApp({ INVALID_EVENT_POLICY: 'reject' });
+      try {
+        const server = strict.app.getHttpServer();
+        await request(server).post(HISTORY_EVENT_PATH).send([freshEvent(), { ...freshEvent(), score: 'x' }]).expect(400);
+        const text = (await request(server).get('/metrics').expect(200)).text;
+        expect(metricValue(text, 'se3_ingest_events_total{result="rejected",device_type="0",person_type="1"}')).toBe(2);
+        expect(metricValue(text, 'se3_ingest_request_duration_seconds_count{status="4xx"}')).toBe(1);
+      } finally {
+        await strict.close();
+      }
+    });
+
+    it('sends the standard security headers and a request id', async () => {
+      const response = await request(target.app.getHttpServer()).get('/health/live').expect(200);
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'strict-transport-security': expect.stringContaining('max-age='),
+        'x-request-id': expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      expect(response.headers['x-powered-by']).toBeUndefined();
+      const echoed = await request(target.app.getHttpServer()).get('/health/live').set('X-Request-Id', 'box-42.req-7').expect(200);
+      expect(echoed.headers['x-request-id']).toBe('box-42.req-7');
+    });
+
+    it('answers CORS only for the configured origins', async () => {
+      const allowed = await request(target.app.getHttpServer()).get('/health/live').set('Origin', 'https://admin.example.com');
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.example.com');
+      const other = await request(target.app.getHttpServer()).get('/health/live').set('Origin', 'https://evil.example.com');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('has CORS off by default', async () => {
+      const plain = await createTestApp();
+      try {
+        const response = await request(plain.app.getHttpServer()).get('/health/live').set('Origin', 'https://admin.example.com');
+        expect(response.headers['access-control-allow-origin']).toBeUndefined();
+      } finally {
+        await plain.close();
+      }
+    });
+  });
+});
