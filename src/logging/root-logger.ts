@@ -27,7 +27,7 @@ export function createRootLogger(
   destination?: DestinationStream,
 ): Logger {
   const format = settings.LOG_FORMAT ?? (settings.NODE_ENV === 'development' ? 'pretty' : 'json');
-  const stream = destination ?? (format === 'pretty' ? pretty({ sync: true, colorize: true }) : pino.destination({ sync: true }));
+  const stream = destination ?? (format === 'pretty' ? pretty({ sync: true, colorize: true, singleLine: true, ignore: 'pid,hostname,service' }) : pino.destination({ sync: true }));
   return pino(
     {
       level: PINO_LEVELS[settings.LOG_LEVEL],
