@@ -42,6 +42,12 @@ describe('HistoryEvent validation', () => {
       ['identity_id is missing', (e) => delete e.identity_id, 'identity_id', /required/],
       ['identity_id is a number', (e) => (e.identity_id = 13028), 'identity_id', /string/],
       ['identity_id is empty', (e) => (e.identity_id = ''), 'identity_id', /empty/],
+      [
+        'identity_id is an object with a "constructor" key (class-transformer took it for a class: 500)',
+        (e) => (e.identity_id = JSON.parse('{"constructor":{"prototype":{"polluted":true}}}')),
+        'identity_id',
+        /string/,
+      ],
       ['identity_name is missing', (e) => delete e.identity_name, 'identity_name', /required/],
       ['identity_name is 257 characters', (e) => (e.identity_name = 'x'.repeat(257)), 'identity_name', /at most 256/],
       ['identity_name holds a NUL', (e) => (e.identity_name = 'To\u0000m'), 'identity_name', /NUL/],

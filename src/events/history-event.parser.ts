@@ -42,7 +42,7 @@ export function parseHistoryEvent(raw: unknown, limits: ParseLimits): ParseOutco
   const unstorable = findUnstorableValues(raw, limits.maxDepth);
   if (unstorable.length > 0) return { valid: false, errors: unstorable };
 
-  const dto = plainToInstance(HistoryEventDto, raw, { excludeExtraneousValues: true });
+  const dto = plainToInstance(HistoryEventDto, withoutPrototypeKeys(raw), { excludeExtraneousValues: true });
   const errors = flattenValidationErrors(validateSync(dto, { stopAtFirstError: true }));
   errors.push(...oversizedImages(dto, limits.imageMaxBytes));
   if (errors.length > 0) return { valid: false, errors: errors.slice(0, MAX_REPORTED_ERRORS) };
@@ -76,6 +76,23 @@ function oversizedImages(dto: HistoryEventDto, maxBytes: number): FieldError[] {
       field: kind === 'reg_pic' ? kind : `ext_data.${kind}`,
       message: `${kind} is ${image.bytes.length} bytes once decoded, over the limit of ${maxBytes}`,
     }));
+}
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The event without keys named `__proto__`, `constructor` or `prototype`, for class-transformer:
+ * it takes an object's `constructor` key for its class and throws on one that is not a
+ * function. None is a field of the DTO; the unknown fields are kept from the event itself.
+ */
+function withoutPrototypeKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.some((item) => typeof item === 'object') ? value.map(withoutPrototypeKeys) : value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !PROTOTYPE_KEYS.has(key))
+      .map(([key, item]) => [key, withoutPrototypeKeys(item)]),
+  );
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
