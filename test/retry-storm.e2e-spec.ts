@@ -1,4 +1,5 @@
-import request from 'supertest';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { sampleEvent } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
@@ -28,9 +29,9 @@ describe('a retry storm: every event sent 5 times, interleaved, over 32 connecti
       [copies[index], copies[other]] = [copies[other], copies[index]];
     }
 
-    const server = target.app.getHttpServer();
-    await new Promise<void>((resolve) => server.listen(0, resolve));
-    const { port } = server.address();
+    const server = target.app.getHttpServer() as unknown as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
     const answers: { timestamp: number; id: string; result: string }[] = [];
     let next = 0;
     await Promise.all(
