@@ -44,7 +44,7 @@ describe('a retry storm: every event sent 5 times, interleaved, over 32 connecti
             body: JSON.stringify(event),
           });
           expect(response.status).toBe(200);
-          const [{ id, result }] = (await response.json()).data.events;
+          const [{ id, result }] = ((await response.json()) as { data: { events: { id: string; result: string }[] } }).data.events;
           answers.push({ timestamp: event.timestamp, id, result });
         }
       }),
