@@ -1,5 +1,5 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /** The positional parameters of one SQL statement. */
 export class SqlParameters {
@@ -35,20 +35,39 @@ export function entityRowsSql<T extends ObjectLiteral>(
   omit: string[] = [],
 ): EntityRowsSql {
   const metadata = dataSource.getMetadata(entity);
-  const columns = metadata.columns.filter((column) => !column.isGenerated && !omit.includes(column.propertyName));
+  const columns = insertableColumns(dataSource, metadata, omit);
   const driver = dataSource.driver;
   return {
     table: `"${metadata.tableName}"`,
-    columns: columns.map((column) => `"${column.databaseName}"`),
+    columns: columns.map(({ name }) => name),
     rows: entities.map((instance) =>
-      columns.map((column) =>
-        params.add(driver.preparePersistentValue(column.getEntityValue(instance), column), sqlType(dataSource, column)),
-      ),
+      columns.map(({ column, type }) => params.add(driver.preparePersistentValue(column.getEntityValue(instance), column), type)),
     ),
   };
 }
 
-function sqlType(dataSource: DataSource, column: ColumnMetadata): string {
-  const type = dataSource.driver.normalizeType(column);
-  return column.isArray ? `${type}[]` : type;
+interface InsertableColumn {
+  column: ColumnMetadata;
+  name: string;
+  type: string;
+}
+
+const columnsCache = new WeakMap<EntityMetadata, Map<string, InsertableColumn[]>>();
+
+/** The columns an insert sets, with their quoted names and SQL types; worked out once per entity. */
+function insertableColumns(dataSource: DataSource, metadata: EntityMetadata, omit: string[]): InsertableColumn[] {
+  const byOmission = columnsCache.get(metadata) ?? new Map<string, InsertableColumn[]>();
+  columnsCache.set(metadata, byOmission);
+  const key = omit.join(',');
+  let columns = byOmission.get(key);
+  if (!columns) {
+    columns = metadata.columns
+      .filter((column) => !column.isGenerated && !omit.includes(column.propertyName))
+      .map((column) => {
+        const type = dataSource.driver.normalizeType(column);
+        return { column, name: `"${column.databaseName}"`, type: column.isArray ? `${type}[]` : type };
+      });
+    byOmission.set(key, columns);
+  }
+  return columns;
 }

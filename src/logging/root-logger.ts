@@ -27,7 +27,12 @@ export function createRootLogger(
   destination?: DestinationStream,
 ): Logger {
   const format = settings.LOG_FORMAT ?? (settings.NODE_ENV === 'development' ? 'pretty' : 'json');
-  const stream = destination ?? (format === 'pretty' ? pretty({ sync: true, colorize: true, singleLine: true, ignore: 'pid,hostname,service' }) : pino.destination({ sync: true }));
+  const stream =
+    destination ??
+    (format === 'pretty'
+      ? pretty({ sync: true, colorize: true, singleLine: true, ignore: 'pid,hostname,service' })
+      : // Buffered: one write per 4 kB of lines rather than per line; pino flushes it at exit.
+        pino.destination({ dest: 1, sync: false, minLength: 4096 }));
   return pino(
     {
       level: PINO_LEVELS[settings.LOG_LEVEL],
