@@ -41,7 +41,6 @@ async function bootstrap(): Promise<void> {
       ? `data: embedded PostgreSQL in ${embedded.clusterDir}`
       : `data: PostgreSQL at ${redactPassword(settings.DATABASE_URL!)}`,
   );
-  log.flush();
 
   let closing = false;
   const shutdown = async (signal: NodeJS.Signals) => {

@@ -31,8 +31,9 @@ export function createRootLogger(
     destination ??
     (format === 'pretty'
       ? pretty({ sync: true, colorize: true, singleLine: true, ignore: 'pid,hostname,service' })
-      : // Buffered: one write per 4 kB of lines rather than per line; pino flushes it at exit.
-        pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+      : // Asynchronous: lines logged while a write is under way go out together in the next
+        // one, so a busy service does not pay a write per line; pino flushes it at exit.
+        pino.destination({ dest: 1, sync: false }));
   return pino(
     {
       level: PINO_LEVELS[settings.LOG_LEVEL],
