@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module';
 import { EnvironmentVariables } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
+import { GalleryModule } from './gallery/gallery.module';
+import { HooksModule } from './hooks/hooks.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +29,9 @@ export class AppModule {
         DatabaseModule,
         AuthModule,
         EventsModule,
+        EventEmitterModule.forRoot(),
+        HooksModule,
+        GalleryModule,
       ],
     };
   }

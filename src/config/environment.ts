@@ -1,6 +1,8 @@
 import bytes from 'bytes';
 import { Expose, plainToInstance, Transform } from 'class-transformer';
+import { parseDuration } from './durations';
 import {
+  ArrayMinSize,
   IsBoolean,
   IsEnum,
   IsIn,
@@ -11,6 +13,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -48,6 +51,23 @@ const toList = ({ value }: { value: unknown }) =>
         .map((item) => item.trim())
         .filter((item) => item.length > 0)
     : value;
+
+/** "10s", "5m", "250ms": milliseconds, or the original value so that validation names it. */
+const toDuration = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (parseDuration(value) ?? value) : value;
+
+/** "10s,30s,1m": milliseconds each, or the original value so that validation names it. */
+const toDurationList = ({ value }: { value: unknown }) => {
+  const items = toList({ value });
+  if (!Array.isArray(items)) return items;
+  const durations = items.map((item: string) => parseDuration(item));
+  return durations.every((ms) => ms !== undefined && ms > 0) ? durations : value;
+};
+
+/** A Standard Webhooks secret: `whsec_` and the base64 of 24 to 64 random bytes. */
+export const WEBHOOK_SECRET_FORMAT = /^whsec_(?:[A-Za-z0-9+/]{4}){8,21}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const WEBHOOK_SECRET_MESSAGE =
+  "must be set when HOOK_WEBHOOK_URLS is, as whsec_ followed by the base64 of 24 to 64 random bytes (make one with: node -e \"console.log('whsec_' + require('crypto').randomBytes(32).toString('base64'))\")";
 
 /**
  * Every setting the service reads, with its default. `validateEnvironment` refuses to start
@@ -135,6 +155,69 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   HOOK_EVENT_STORED = false;
+
+  /** Run the dispatcher in this instance (false: this instance only writes the outbox). */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  HOOK_DISPATCHER_ENABLED = true;
+
+  /** Webhook receivers, comma-separated: each gets every hook as a signed JSON POST. */
+  @Expose()
+  @Transform(toList)
+  @Matches(/^https?:\/\/[^\s,]+$/, { each: true, message: 'must be a comma-separated list of http:// or https:// URLs' })
+  HOOK_WEBHOOK_URLS: string[] = [];
+
+  /** Signs webhook deliveries (Standard Webhooks); required with HOOK_WEBHOOK_URLS. */
+  @Expose()
+  @ValidateIf((settings: EnvironmentVariables) => settings.HOOK_WEBHOOK_URLS?.length > 0 || settings.HOOK_WEBHOOK_SECRET !== undefined)
+  @Matches(WEBHOOK_SECRET_FORMAT, { message: WEBHOOK_SECRET_MESSAGE })
+  HOOK_WEBHOOK_SECRET?: string;
+
+  /** RabbitMQ (AMQP 0-9-1) broker to publish hooks to; empty: no AMQP subscriber. */
+  @Expose()
+  @IsOptional()
+  @Matches(/^amqps?:\/\/\S+$/, { message: 'must be an amqp:// or amqps:// URL' })
+  HOOK_AMQP_URL?: string;
+
+  /** Topic exchange the hooks are published to, with the hook type as routing key. */
+  @Expose()
+  @Matches(/^[A-Za-z0-9._:-]{1,255}$/, { message: 'must be an exchange name: letters, digits, . _ : -' })
+  HOOK_AMQP_EXCHANGE = 'se3.hooks';
+
+  /** How long one delivery attempt may take: the webhook's answer, the broker's confirm, the gallery's handler. */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 10s or 500ms' })
+  @Min(100, { message: 'must be a duration of at least 100ms' })
+  @Max(600_000, { message: 'must be a duration of at most 10m' })
+  HOOK_DELIVERY_TIMEOUT = 10_000;
+
+  /** Waits between failed attempts; after the last one the delivery is dead. About a day in all by default. */
+  @Expose()
+  @Transform(toDurationList)
+  @ArrayMinSize(1, { message: 'must be a comma-separated list of durations such as 10s,1m,1h' })
+  @IsInt({ each: true, message: 'must be a comma-separated list of durations such as 10s,1m,1h' })
+  HOOK_RETRY_SCHEDULE: number[] = [10, 30, 60, 300, 900, 3_600, 10_800, 21_600, 43_200].map((s) => s * 1_000);
+
+  /** How often an idle dispatcher looks for work (new hooks also wake it at once). */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 1s or 250ms' })
+  @Min(10, { message: 'must be a duration of at least 10ms' })
+  HOOK_POLL_INTERVAL = 1_000;
+
+  /** Put the images in the message as base64 instead of only linking to them. */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  HOOK_INLINE_IMAGES = false;
+
+  /** Prefix of the image links in messages, e.g. https://se3.example.com; empty: links are paths. */
+  @Expose()
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+[^\s?#/]$/, { message: 'must be an http:// or https:// URL without a trailing slash' })
+  HOOK_LINK_BASE_URL?: string;
 
   // (end of the hooks settings)
 
