@@ -21,10 +21,14 @@ export interface TestApp {
 
 /**
  * The whole application, configured as main.ts configures it, on a fresh database of its own
- * (migrated at start-up, dropped by `close()`). `env` holds settings as environment strings.
+ * (migrated at start-up, dropped by `close()`), or on `database` when given (a second instance
+ * on the same database, which `close()` leaves). `env` holds settings as environment strings.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function createTestApp(
+  env: Record<string, string> = {},
+  { database: shared }: { database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const database = shared ?? (await createTestDatabase());
   const settings = validateEnvironment({
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
@@ -42,7 +46,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     database,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -18,13 +18,21 @@ export class WebhookSubscriber implements HookSubscriber {
   readonly name: string;
   readonly types = HOOK_TYPES;
   private readonly key: Buffer;
+  private readonly url: string;
+  /** Basic credentials given in the URL (`https://user:password@host/...`), sent as a header: fetch refuses them in the URL. */
+  private readonly authorization?: string;
 
-  constructor(
-    private readonly url: string,
-    secret: string,
-  ) {
+  constructor(url: string, secret: string) {
     this.name = webhookSubscriberName(url);
     this.key = webhookKey(secret);
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) {
+      const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+      this.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+      parsed.username = '';
+      parsed.password = '';
+    }
+    this.url = parsed.toString();
   }
 
   async deliver(message: HookMessage, body: string, signal: AbortSignal): Promise<void> {
@@ -39,6 +47,7 @@ export class WebhookSubscriber implements HookSubscriber {
           'webhook-id': message.id,
           'webhook-timestamp': String(timestamp),
           'webhook-signature': signWebhook(this.key, message.id, timestamp, body),
+          ...(this.authorization ? { authorization: this.authorization } : {}),
         },
         body,
         redirect: 'manual',
