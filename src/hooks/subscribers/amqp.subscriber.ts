@@ -7,7 +7,8 @@ import { DeliveryError, HookSubscriber, untilAborted } from './hook-subscriber';
 /** The broker and exchange as a subscriber name: without user or password. */
 export function amqpSubscriberName(url: string, exchange: string): string {
   const parsed = new URL(url);
-  const vhost = parsed.pathname.length > 1 ? decodeURIComponent(parsed.pathname.slice(1)) : '/';
+  // The vhost as AMQP URIs write it: the default vhost "/" is %2F.
+  const vhost = parsed.pathname.length > 1 ? parsed.pathname.slice(1) : '%2F';
   return `amqp:${parsed.hostname}:${parsed.port || (parsed.protocol === 'amqps:' ? 5671 : 5672)}/${vhost}/${exchange}`;
 }
 
