@@ -8,7 +8,7 @@ import { createTestApp, TestApp } from './support/test-app';
 
 const withBroker = brokerAnswers();
 if (!withBroker) {
-  console.warn(`SKIPPED: the AMQP hook tests need a RabbitMQ broker at ${TEST_AMQP_URL} (set TEST_AMQP_URL); none answers.`);
+  console.warn(`SKIPPED: the AMQP hook tests need a RabbitMQ broker at ${new URL(TEST_AMQP_URL).host} (set TEST_AMQP_URL); none answers.`);
 }
 const describeWithBroker = withBroker ? describe : describe.skip;
 
