@@ -240,10 +240,19 @@ export class EnvironmentVariables {
   // (end of the operations settings)
 }
 
+/** Settings whose whole value is a secret: a refusal names them without repeating the value. */
+const SECRET_SETTINGS = new Set(['ADMIN_API_KEYS', 'HOOK_WEBHOOK_SECRET']);
+
+/** What a refusal quotes of a value: nothing of a secret setting, and URLs without their passwords. */
+function quoted(property: string, value: unknown): string {
+  if (SECRET_SETTINGS.has(property)) return 'a value, hidden';
+  return JSON.stringify(value).replace(/(\/\/[^:/@\s",]*):[^@\s",]*@/g, '$1:***@');
+}
+
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
   return errors.map((error) => {
     const reason = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
-    return `${error.property} ${reason} (got ${JSON.stringify(raw[error.property])})`;
+    return `${error.property} ${reason} (got ${quoted(error.property, raw[error.property])})`;
   });
 }
 
