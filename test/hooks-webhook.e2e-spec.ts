@@ -242,3 +242,32 @@ describe('webhook delivery with HOOK_INLINE_IMAGES', () => {
     ]);
   });
 });
+
+describe('webhook delivery at shutdown', () => {
+  it('finishes and records the delivery under way before the app closes', async () => {
+    const receiver = new WebhookReceiver();
+    let answer!: (status: number) => void;
+    receiver.answer = () => new Promise<number>((resolve) => (answer = resolve));
+    await receiver.listen();
+    const target = await createTestApp({ ...QUICK_HOOKS, HOOK_WEBHOOK_URLS: receiver.url, HOOK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
+    const { dataSource } = target;
+    try {
+      const [stored] = await upload(target, readSample('gallery-update-1002.json'));
+      await pollUntil(() => receiver.received, (requests) => requests.length === 1, { what: 'the attempt under way' });
+      // Closing while the receiver has not answered yet: the delivery is finished and recorded first.
+      const closing = target.app.close();
+      answer(200);
+      await closing;
+      const check = await createTestApp({ HOOK_DISPATCHER_ENABLED: 'false' }, { database: target.database });
+      try {
+        expect((await webhookDeliveries(check, stored.id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+      } finally {
+        await check.close();
+      }
+    } finally {
+      if (dataSource.isInitialized) await target.app.close();
+      await target.database.drop();
+      await receiver.close();
+    }
+  });
+});

@@ -20,6 +20,8 @@ const FAN_OUT_LOCK_ID = 0x5e3_400c;
 const FAN_OUT_BATCH = 500;
 /** Deliveries claimed (and attempted concurrently) per round. */
 const CLAIM_BATCH = 100;
+/** Rounds under way at once: the next claim need not wait for the slowest delivery of the last round. */
+const ROUNDS_IN_FLIGHT = 3;
 /** How much longer than an attempt's timeout a claim lasts, for the claim and the settling writes. */
 const LEASE_MARGIN_MS = 10_000;
 /** PostgreSQL's undefined_table: the migrations have not created the tables yet. */
@@ -108,23 +110,37 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async run(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
-      let busy = false;
+      let claimedAny = false;
       try {
-        const fannedOut = await this.fanOut();
-        const claimed = this.stopping ? [] : await this.claim();
-        if (claimed.length > 0) await this.deliver(claimed);
-        busy = fannedOut > 0 || claimed.length > 0;
+        await this.fanOut();
+        if (inFlight.size < ROUNDS_IN_FLIGHT) {
+          const claimed = this.stopping ? [] : await this.claim();
+          if (claimed.length > 0) {
+            claimedAny = true;
+            const round: Promise<void> = this.deliver(claimed)
+              .catch((error: unknown) => this.pause(error))
+              // Settling may make the next hook of an ordering key due.
+              .finally(() => (inFlight.delete(round), this.wakeUp.wake()));
+            inFlight.add(round);
+          }
+        }
         this.resumed();
       } catch (error) {
         this.pause(error);
       }
-      if (!busy && !this.stopping) await this.wakeUp.wait(this.pollIntervalMs);
+      if (this.stopping) break;
+      if (inFlight.size >= ROUNDS_IN_FLIGHT) await Promise.race(inFlight);
+      else if (!claimedAny) await this.wakeUp.wait(this.pollIntervalMs);
     }
+    await Promise.all(inFlight);
   }
 
   /** Creates the delivery rows of hooks not yet fanned out, in hook order, and marks the hooks. */
   private async fanOut(): Promise<number> {
+    const [waiting]: unknown[] = await this.dataSource.query(`SELECT 1 FROM "hook" WHERE NOT "fanned_out" LIMIT 1`);
+    if (!waiting) return 0;
     const subscribers = JSON.stringify(this.subscribers.map(({ name, types }) => ({ name, types })));
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [FAN_OUT_LOCK_ID]);

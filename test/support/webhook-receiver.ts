@@ -9,7 +9,7 @@ export interface ReceivedWebhook {
 }
 
 /** Decides the answer to a request: an HTTP status, or 'hang' to never answer. */
-export type WebhookAnswer = (request: { id: string; body: string; attempt: number }) => number | 'hang';
+export type WebhookAnswer = (request: { id: string; body: string; attempt: number }) => number | 'hang' | Promise<number>;
 
 /**
  * A webhook receiver on 127.0.0.1 for the tests: records every request and answers as `answer`
@@ -26,17 +26,19 @@ export class WebhookReceiver {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
+      req.on('end', async () => {
         const body = Buffer.concat(chunks).toString();
         const id = String(req.headers['webhook-id']);
         const attempt = this.received.filter((request) => request.headers['webhook-id'] === id).length + 1;
-        const status = this.answer({ id, body, attempt });
-        if (status === 'hang') {
-          this.received.push({ headers: req.headers, body, status: 0 });
+        const answer = this.answer({ id, body, attempt });
+        const received: ReceivedWebhook = { headers: req.headers, body, status: 0 };
+        this.received.push(received);
+        if (answer === 'hang') {
           this.hanging.add(() => res.destroy());
           return;
         }
-        this.received.push({ headers: req.headers, body, status });
+        const status = await answer;
+        received.status = status;
         res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
       });
     });

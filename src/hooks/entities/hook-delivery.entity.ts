@@ -11,7 +11,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  */
 @Entity('hook_delivery')
 @Check('hook_delivery_status', `"status" IN ('pending', 'delivered', 'dead')`)
-@Index('hook_delivery_due', ['nextAttemptAt'], { where: `"status" = 'pending'` })
+@Index('hook_delivery_due', ['nextAttemptAt', 'hookSeq'], { where: `"status" = 'pending'` })
 @Index('hook_delivery_pending_in_order', ['subscriber', 'orderingKey', 'hookSeq'], { where: `"status" = 'pending'` })
 @Index('hook_delivery_by_status', ['status', 'hookSeq'])
 export class HookDeliveryEntity {
