@@ -180,6 +180,33 @@ describe('the gallery, fed by the want_action hooks', () => {
     expect((await get(target, '/api/identities?identity_id=update-without-image').expect(200)).body.items).toEqual([]);
   });
 
+  it('counts a gallery delivery done only when the handler succeeds: a failing handler is retried', async () => {
+    const events = target.app.get(EventEmitter2);
+    let failures = 0;
+    const failOnce = async () => {
+      if (failures++ === 0) throw new Error('gallery storage unavailable');
+    };
+    events.on('gallery.update', failOnce);
+    try {
+      const update = sampleEvent('gallery-update-1002.json');
+      update.identity_id = 'handler-fails-once';
+      const [stored] = await upload(target, update);
+      const [delivery] = await pollUntil(
+        () => deliveriesOf(target.dataSource, stored.id),
+        (rows) => rows[0]?.status === 'delivered',
+        { what: 'the retried gallery delivery' },
+      );
+      expect(delivery).toMatchObject({
+        subscriber: 'gallery',
+        attempts: 2,
+        last_error: 'the subscriber failed: gallery storage unavailable',
+      });
+      expect((await get(target, '/api/identities?identity_id=handler-fails-once').expect(200)).body.items).toHaveLength(1);
+    } finally {
+      events.off('gallery.update', failOnce);
+    }
+  });
+
   it('answers the identity routes in the error shape', async () => {
     expect((await get(target, '/api/identities/999999').expect(404)).body).toEqual({
       status: 404,
