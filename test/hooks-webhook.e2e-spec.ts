@@ -271,3 +271,27 @@ describe('webhook delivery at shutdown', () => {
     }
   });
 });
+
+describe('a delivery whose every attempt was cut short', () => {
+  it('is dead once a claim finds its last attempt never finished, without attempting it again', async () => {
+    const receiver = new WebhookReceiver();
+    await receiver.listen();
+    const target = await createTestApp({ ...QUICK_HOOKS, HOOK_WEBHOOK_URLS: receiver.url, HOOK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
+    try {
+      const [stored] = await upload(target, galleryUpdate('cut-short', 1_700_000_200_000));
+      await pollUntil(() => webhookDeliveries(target, stored.id), (rows) => rows[0]?.status === 'delivered');
+      // As if all six attempts (the first and five retries) had been claimed by instances that died, the last lease over.
+      await target.dataSource.query(
+        `UPDATE "hook_delivery" SET "status" = 'pending', "attempts" = 6, "claimed_until" = now() - interval '1 second',
+                "claim_token" = gen_random_uuid(), "next_attempt_at" = now() - interval '1 minute'
+          WHERE "subscriber" LIKE 'webhook:%'`,
+      );
+      const [dead] = await pollUntil(() => webhookDeliveries(target, stored.id), (rows) => rows[0]?.status === 'dead');
+      expect(dead).toMatchObject({ attempts: 7, last_error: 'the last attempt never finished (the instance attempting it stopped)' });
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      await target.close();
+      await receiver.close();
+    }
+  });
+});

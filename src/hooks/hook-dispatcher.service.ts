@@ -190,6 +190,10 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
     const messages = await this.messagesFor(claimed);
     const outcomes = await Promise.all(
       claimed.map(async (delivery): Promise<Outcome> => {
+        // Claimed again after its last attempt never settled (its instance died each time): give up rather than loop.
+        if (delivery.attempts > this.schedule.length + 1) {
+          return this.failed(delivery, new DeliveryError('the last attempt never finished (the instance attempting it stopped)'));
+        }
         const subscriber = this.byName.get(delivery.subscriber)!;
         const { message, body } = messages.get(delivery.id)!;
         try {
