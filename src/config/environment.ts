@@ -1,6 +1,5 @@
 import bytes from 'bytes';
 import { Expose, plainToInstance, Transform } from 'class-transformer';
-import { parseDuration } from './durations';
 import {
   ArrayMinSize,
   IsBoolean,
@@ -17,6 +16,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { toDuration, toDurationList, WEBHOOK_SECRET_FORMAT, WEBHOOK_SECRET_MESSAGE } from './hook-settings';
 
 export enum InvalidEventPolicy {
   Quarantine = 'quarantine',
@@ -51,23 +51,6 @@ const toList = ({ value }: { value: unknown }) =>
         .map((item) => item.trim())
         .filter((item) => item.length > 0)
     : value;
-
-/** "10s", "5m", "250ms": milliseconds, or the original value so that validation names it. */
-const toDuration = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? (parseDuration(value) ?? value) : value;
-
-/** "10s,30s,1m": milliseconds each, or the original value so that validation names it. */
-const toDurationList = ({ value }: { value: unknown }) => {
-  const items = toList({ value });
-  if (!Array.isArray(items)) return items;
-  const durations = items.map((item: string) => parseDuration(item));
-  return durations.every((ms) => ms !== undefined && ms > 0) ? durations : value;
-};
-
-/** A Standard Webhooks secret: `whsec_` and the base64 of 24 to 64 random bytes. */
-export const WEBHOOK_SECRET_FORMAT = /^whsec_(?:[A-Za-z0-9+/]{4}){8,21}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const WEBHOOK_SECRET_MESSAGE =
-  "must be set when HOOK_WEBHOOK_URLS is, as whsec_ followed by the base64 of 24 to 64 random bytes (make one with: node -e \"console.log('whsec_' + require('crypto').randomBytes(32).toString('base64'))\")";
 
 /**
  * Every setting the service reads, with its default. `validateEnvironment` refuses to start

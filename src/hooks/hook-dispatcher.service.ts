@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/database-errors';
-import { formatDuration } from '../config/durations';
+import { formatDuration } from '../config/hook-settings';
 import { EnvironmentVariables } from '../config/environment';
 import type { DeliveryStatus } from './entities/hook-delivery.entity';
 import type { HookType } from './entities/hook.entity';

@@ -27,7 +27,8 @@ export class AmqpSubscriber implements HookSubscriber {
   readonly name: string;
   readonly types = HOOK_TYPES;
   private readonly logger = new Logger('AmqpSubscriber');
-  private connected?: Promise<Connected>;
+  private current?: Connected;
+  private connecting?: Promise<Connected>;
   private closed = false;
 
   constructor(
@@ -62,43 +63,48 @@ export class AmqpSubscriber implements HookSubscriber {
 
   async close(): Promise<void> {
     this.closed = true;
-    const connected = await this.connected?.catch(() => undefined);
-    this.connected = undefined;
-    await connected?.connection.close().catch(() => undefined);
+    await this.connecting?.catch(() => undefined);
+    const current = this.current;
+    this.current = undefined;
+    await current?.connection.close().catch(() => undefined);
   }
 
+  /** The open connection and channel, or new ones (one attempt at a time). */
   private connect(): Promise<Connected> {
     if (this.closed) return Promise.reject(new DeliveryError('the AMQP subscriber is closed'));
-    this.connected ??= this.open().catch((error: unknown) => {
-      this.connected = undefined;
-      throw new DeliveryError(`cannot reach the broker: ${describeAmqpError(error, this.url)}`);
-    });
-    return this.connected;
+    if (this.current) return Promise.resolve(this.current);
+    this.connecting ??= this.open()
+      .catch((error: unknown) => {
+        throw new DeliveryError(`cannot reach the broker: ${describeAmqpError(error, this.url)}`);
+      })
+      .finally(() => (this.connecting = undefined));
+    return this.connecting;
   }
 
   private async open(): Promise<Connected> {
     const connection = await connect(this.url, { timeout: this.timeoutMs });
+    const connected: Connected = { connection, channel: undefined as unknown as ConfirmChannel };
     const forget = (reason: string) => {
-      if (this.connected === current) this.connected = undefined;
-      if (!this.closed) this.logger.warn(`${this.name}: ${reason}; reconnecting on the next delivery`);
+      if (this.current !== connected) return;
+      this.current = undefined;
+      if (!this.closed) this.logger.warn(`${this.name}: ${reason}; reconnecting at the next delivery`);
     };
-    let current: Promise<Connected> | undefined;
     connection.on('error', (error: unknown) => forget(`connection error: ${describeAmqpError(error, this.url)}`));
     connection.on('close', () => forget('connection closed'));
     try {
-      const channel = await connection.createConfirmChannel();
-      channel.on('error', (error: unknown) => {
+      connected.channel = await connection.createConfirmChannel();
+      connected.channel.on('error', (error: unknown) => {
         forget(`channel error: ${describeAmqpError(error, this.url)}`);
         void connection.close().catch(() => undefined);
       });
-      await channel.assertExchange(this.exchange, 'topic', { durable: true });
-      const result = { connection, channel };
-      current = this.connected;
-      return result;
+      connected.channel.on('close', () => forget('channel closed'));
+      await connected.channel.assertExchange(this.exchange, 'topic', { durable: true });
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw error;
     }
+    this.current = connected;
+    return connected;
   }
 }
 
