@@ -295,3 +295,30 @@ describe('a delivery whose every attempt was cut short', () => {
     }
   });
 });
+
+describe('waking the dispatcher', () => {
+  it('delivers a new hook at once, through NOTIFY, although the poll interval is an hour', async () => {
+    const receiver = new WebhookReceiver();
+    await receiver.listen();
+    const target = await createTestApp({
+      ...QUICK_HOOKS,
+      HOOK_POLL_INTERVAL: '1h',
+      HOOK_WEBHOOK_URLS: receiver.url,
+      HOOK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    });
+    try {
+      // The LISTEN connection is up once nobody else holds the first (start-up) wake-up.
+      await pollUntil(
+        () => target.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'LISTEN se3_hook_created'`),
+        ([{ n }]) => n === 1,
+      );
+      const [stored] = await upload(target, galleryUpdate('woken', 1_700_000_300_000));
+      const [hookId] = await hookIdsOf(target.dataSource, stored.id);
+      await pollUntil(() => receiver.accepted(), (accepted) => accepted.length === 1, { timeoutMs: 10_000 });
+      expect(receiver.accepted()[0].headers['webhook-id']).toBe(hookId);
+    } finally {
+      await target.close();
+      await receiver.close();
+    }
+  });
+});
