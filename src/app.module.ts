@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
@@ -6,7 +7,9 @@ import { EnvironmentVariables } from './config/environment';
 import { settingsModule } from './config/settings.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
+import { GalleryModule } from './gallery/gallery.module';
 import { HealthModule } from './health/health.module';
+import { HooksModule } from './hooks/hooks.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -36,6 +39,9 @@ export class AppModule {
         AuthModule,
         RetentionModule.scheduled(),
         EventsModule,
+        EventEmitterModule.forRoot(),
+        HooksModule,
+        GalleryModule,
       ],
     };
   }

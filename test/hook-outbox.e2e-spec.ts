@@ -18,7 +18,8 @@ describe('the hook outbox, written with the event', () => {
   let target: TestApp;
 
   beforeAll(async () => {
-    target = await createTestApp();
+    // No dispatcher: the hooks stay as the ingest wrote them.
+    target = await createTestApp({ HOOK_DISPATCHER_ENABLED: 'false' });
   });
 
   afterAll(async () => {
@@ -66,7 +67,7 @@ describe('the hook outbox, written with the event', () => {
   });
 
   it('records event.stored for every stored event when HOOK_EVENT_STORED is on', async () => {
-    const everything = await createTestApp({ HOOK_EVENT_STORED: 'true' });
+    const everything = await createTestApp({ HOOK_EVENT_STORED: 'true', HOOK_DISPATCHER_ENABLED: 'false' });
     try {
       const results = await upload(everything, [readSample('snapcam-stranger-1001.json'), readSample('gate-employee.json')]);
       const types = await Promise.all(

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
+import { pollUntil } from './support/poll';
 import { sampleEvent } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -92,6 +93,19 @@ describe('operations', () => {
       } finally {
         await strict.close();
       }
+    });
+
+    it('counts hook deliveries as they happen and shows the backlog by state', async () => {
+      const server = target.app.getHttpServer();
+      await request(server).post(HISTORY_EVENT_PATH).send(freshEvent('gallery-update-1002.json')).expect(200);
+      const text = await pollUntil(
+        async () => (await request(server).get('/metrics').expect(200)).text,
+        (scrape) => metricValue(scrape, 'se3_hook_delivery_attempts_total{outcome="delivered"}') === 2,
+        { what: 'the 1001 and 1002 hooks delivered to the gallery' },
+      );
+      expect(metricValue(text, 'se3_hooks{state="pending"}')).toBe(0);
+      expect(metricValue(text, 'se3_hooks{state="dead"}')).toBe(0);
+      expect(metricValue(text, 'se3_hooks{state="awaiting_fan_out"}')).toBe(0);
     });
 
     it('sends the standard security headers and a request id', async () => {

@@ -60,3 +60,65 @@ describe('validateEnvironment', () => {
     );
   });
 });
+
+describe('validateEnvironment, hooks section', () => {
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+  it('defaults to a retry schedule spanning about a day, and reads durations', () => {
+    const defaults = validateEnvironment({});
+    const total = defaults.HOOK_RETRY_SCHEDULE.reduce((sum, ms) => sum + ms, 0);
+    expect(total).toBeGreaterThan(20 * 3_600_000);
+    expect(total).toBeLessThan(26 * 3_600_000);
+    expect(defaults).toMatchObject({ HOOK_DELIVERY_TIMEOUT: 10_000, HOOK_AMQP_EXCHANGE: 'se3.hooks', HOOK_WEBHOOK_URLS: [] });
+
+    const settings = validateEnvironment({
+      HOOK_RETRY_SCHEDULE: '250ms, 10s,2m,1h,1d',
+      HOOK_DELIVERY_TIMEOUT: '3s',
+      HOOK_WEBHOOK_URLS: 'https://a.example/hooks, http://127.0.0.1:9000/in',
+      HOOK_WEBHOOK_SECRET: secret,
+    });
+    expect(settings.HOOK_RETRY_SCHEDULE).toEqual([250, 10_000, 120_000, 3_600_000, 86_400_000]);
+    expect(settings.HOOK_DELIVERY_TIMEOUT).toBe(3_000);
+    expect(settings.HOOK_WEBHOOK_URLS).toEqual(['https://a.example/hooks', 'http://127.0.0.1:9000/in']);
+  });
+
+  it('refuses webhooks without a Standard Webhooks secret, and bad schedules and URLs', () => {
+    expect(() => validateEnvironment({ HOOK_WEBHOOK_URLS: 'https://a.example/hooks' })).toThrow(
+      /HOOK_WEBHOOK_SECRET must be set when HOOK_WEBHOOK_URLS is, as whsec_ followed by the base64 of 24 to 64 random bytes/,
+    );
+    expect(() => validateEnvironment({ HOOK_WEBHOOK_URLS: 'https://a.example/hooks', HOOK_WEBHOOK_SECRET: 'hunter2' })).toThrow(
+      /HOOK_WEBHOOK_SECRET must be set .* \(got a value, hidden\)/,
+    );
+    expect(() => validateEnvironment({ HOOK_RETRY_SCHEDULE: '10s,soon' })).toThrow(
+      'HOOK_RETRY_SCHEDULE must be a comma-separated list of durations such as 10s,1m,1h (got "10s,soon")',
+    );
+    expect(() => validateEnvironment({ HOOK_WEBHOOK_URLS: 'ftp://a.example', HOOK_WEBHOOK_SECRET: secret })).toThrow(
+      'HOOK_WEBHOOK_URLS must be a comma-separated list of http:// or https:// URLs (got "ftp://a.example")',
+    );
+    expect(() => validateEnvironment({ HOOK_AMQP_URL: 'rabbit://x' })).toThrow(
+      'HOOK_AMQP_URL must be an amqp:// or amqps:// URL (got "rabbit://x")',
+    );
+  });
+});
+
+describe('validateEnvironment, secrets in its messages', () => {
+  it('never repeats a secret it refuses: passwords in URLs and keys are hidden', () => {
+    let message = '';
+    try {
+      validateEnvironment({
+        DATABASE_URL: 'mysql://root:db-pass-123@db.example/se3',
+        ADMIN_API_KEYS: 'short-admin-key',
+        HOOK_WEBHOOK_URLS: 'https://a.example/hooks',
+        HOOK_WEBHOOK_SECRET: 'hunter2-webhook',
+        HOOK_AMQP_URL: 'rabbit://app:mq-pass-456@mq.example',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://root:***@db.example/se3")');
+    expect(message).toContain('ADMIN_API_KEYS must be a comma-separated list of keys of at least 16 characters (got a value, hidden)');
+    expect(message).toContain('HOOK_WEBHOOK_SECRET must be set when HOOK_WEBHOOK_URLS is');
+    expect(message).toContain('HOOK_AMQP_URL must be an amqp:// or amqps:// URL (got "rabbit://app:***@mq.example")');
+    for (const secret of ['db-pass-123', 'short-admin-key', 'hunter2-webhook', 'mq-pass-456']) expect(message).not.toContain(secret);
+  });
+});

@@ -1,6 +1,7 @@
 import bytes from 'bytes';
 import { Expose, plainToInstance, Transform } from 'class-transformer';
 import {
+  ArrayMinSize,
   IsBoolean,
   IsEnum,
   IsIn,
@@ -11,10 +12,12 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
   ValidationError,
 } from 'class-validator';
 import { IsCidr } from '../common/address-list';
+import { toDuration, toDurationList, WEBHOOK_SECRET_FORMAT, WEBHOOK_SECRET_MESSAGE } from './hook-settings';
 
 export enum InvalidEventPolicy {
   Quarantine = 'quarantine',
@@ -137,6 +140,69 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be true or false' })
   HOOK_EVENT_STORED = false;
 
+  /** Run the dispatcher in this instance (false: this instance only writes the outbox). */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  HOOK_DISPATCHER_ENABLED = true;
+
+  /** Webhook receivers, comma-separated: each gets every hook as a signed JSON POST. */
+  @Expose()
+  @Transform(toList)
+  @Matches(/^https?:\/\/[^\s,]+$/, { each: true, message: 'must be a comma-separated list of http:// or https:// URLs' })
+  HOOK_WEBHOOK_URLS: string[] = [];
+
+  /** Signs webhook deliveries (Standard Webhooks); required with HOOK_WEBHOOK_URLS. */
+  @Expose()
+  @ValidateIf((settings: EnvironmentVariables) => settings.HOOK_WEBHOOK_URLS?.length > 0 || settings.HOOK_WEBHOOK_SECRET !== undefined)
+  @Matches(WEBHOOK_SECRET_FORMAT, { message: WEBHOOK_SECRET_MESSAGE })
+  HOOK_WEBHOOK_SECRET?: string;
+
+  /** RabbitMQ (AMQP 0-9-1) broker to publish hooks to; empty: no AMQP subscriber. */
+  @Expose()
+  @IsOptional()
+  @Matches(/^amqps?:\/\/\S+$/, { message: 'must be an amqp:// or amqps:// URL' })
+  HOOK_AMQP_URL?: string;
+
+  /** Topic exchange the hooks are published to, with the hook type as routing key. */
+  @Expose()
+  @Matches(/^[A-Za-z0-9._:-]{1,255}$/, { message: 'must be an exchange name: letters, digits, . _ : -' })
+  HOOK_AMQP_EXCHANGE = 'se3.hooks';
+
+  /** How long one delivery attempt may take: the webhook's answer, the broker's confirm, the gallery's handler. */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 10s or 500ms' })
+  @Min(100, { message: 'must be a duration of at least 100ms' })
+  @Max(600_000, { message: 'must be a duration of at most 10m' })
+  HOOK_DELIVERY_TIMEOUT = 10_000;
+
+  /** Waits between failed attempts; after the last one the delivery is dead. About a day in all by default. */
+  @Expose()
+  @Transform(toDurationList)
+  @ArrayMinSize(1, { message: 'must be a comma-separated list of durations such as 10s,1m,1h' })
+  @IsInt({ each: true, message: 'must be a comma-separated list of durations such as 10s,1m,1h' })
+  HOOK_RETRY_SCHEDULE: number[] = [10, 30, 60, 300, 900, 3_600, 10_800, 21_600, 43_200].map((s) => s * 1_000);
+
+  /** How often an idle dispatcher looks for work (new hooks also wake it at once). */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 1s or 250ms' })
+  @Min(10, { message: 'must be a duration of at least 10ms' })
+  HOOK_POLL_INTERVAL = 1_000;
+
+  /** Put the images in the message as base64 instead of only linking to them. */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  HOOK_INLINE_IMAGES = false;
+
+  /** Prefix of the image links in messages, e.g. https://se3.example.com; empty: links are paths. */
+  @Expose()
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+[^\s?#/]$/, { message: 'must be an http:// or https:// URL without a trailing slash' })
+  HOOK_LINK_BASE_URL?: string;
+
   // (end of the hooks settings)
 
   // ---- Admin API ----
@@ -246,10 +312,19 @@ export class EnvironmentVariables {
   // (end of the operations settings)
 }
 
+/** Settings whose whole value is a secret: a refusal names them without repeating the value. */
+const SECRET_SETTINGS = new Set(['ADMIN_API_KEYS', 'HOOK_WEBHOOK_SECRET']);
+
+/** What a refusal quotes of a value: nothing of a secret setting, and URLs without their passwords. */
+function quoted(property: string, value: unknown): string {
+  if (SECRET_SETTINGS.has(property)) return 'a value, hidden';
+  return JSON.stringify(value).replace(/(\/\/[^:/@\s",]*):[^@\s",]*@/g, '$1:***@');
+}
+
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
   return errors.map((error) => {
     const reason = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
-    return `${error.property} ${reason} (got ${JSON.stringify(raw[error.property])})`;
+    return `${error.property} ${reason} (got ${quoted(error.property, raw[error.property])})`;
   });
 }
 

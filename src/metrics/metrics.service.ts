@@ -40,6 +40,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly hookDeliveries = new Counter({
+    name: 'se3_hook_delivery_attempts_total',
+    help: 'Hook delivery attempts by outcome: delivered, to be retried, dead (no attempt left)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly retentionRemoved = new Counter({
     name: 'se3_retention_removed_total',
     help: 'Rows removed by retention: images, strangers\' images, events (with what belongs to them), quarantined events',
@@ -70,6 +77,10 @@ export class MetricsService {
       device_type: deviceType === undefined ? 'unknown' : KNOWN_DEVICE_TYPES.has(deviceType) ? deviceType : 'other',
       person_type: personType === undefined ? 'unknown' : String(personType),
     });
+  }
+
+  countHookAttempt(outcome: 'delivered' | 'retry' | 'dead'): void {
+    this.hookDeliveries.inc({ outcome });
   }
 
   countRetention(kind: RetentionKind, rows: number): void {

@@ -22,15 +22,18 @@ export interface TestApp {
 
 /**
  * The whole application, configured as main.ts configures it, on a fresh database of its own
- * (migrated at start-up, dropped by `close()`). `env` holds settings as environment strings.
+ * (migrated at start-up, dropped by `close()`), or on `database` when given (a second instance
+ * on the same database, which `close()` leaves). `env` holds settings as environment strings.
  */
 export interface TestAppOptions {
   /** Receives every log line (JSON) the app writes; by default they are dropped. */
   logs?: string[];
+  /** A database to share with another test app; `close()` then leaves it. */
+  database?: TestDatabase;
 }
 
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const settings = validateEnvironment({
     NODE_ENV: 'test',
     LOG_LEVEL: options.logs ? 'log' : 'warn',
@@ -49,7 +52,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     database,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }
