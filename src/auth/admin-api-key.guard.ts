@@ -1,5 +1,7 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ErrorResponseDto } from '../common/error-response';
 import { AdminApiKeysService } from './admin-api-keys.service';
 
 /** Lets a request through only with `Authorization: Bearer <admin API key>`. */
@@ -17,5 +19,16 @@ export class AdminApiKeyGuard implements CanActivate {
   }
 }
 
-/** Marks a controller (or route) of the admin API: only callers with an admin API key get in. */
-export const AdminApi = () => applyDecorators(UseGuards(AdminApiKeyGuard));
+/** The security scheme of the admin API in the OpenAPI document. */
+export const ADMIN_API_SECURITY = 'admin-api-key';
+
+/**
+ * Marks a controller (or route) of the admin API: only callers with an admin API key get in.
+ * The OpenAPI document shows the scheme and the 401 answer.
+ */
+export const AdminApi = () =>
+  applyDecorators(
+    UseGuards(AdminApiKeyGuard),
+    ApiBearerAuth(ADMIN_API_SECURITY),
+    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No admin API key, or a wrong one' }),
+  );
