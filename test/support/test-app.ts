@@ -22,9 +22,14 @@ export interface TestApp {
 /**
  * The whole application, configured as main.ts configures it, on a fresh database of its own
  * (migrated at start-up, dropped by `close()`). `env` holds settings as environment strings.
+ * With `options.database`, it runs on that database instead (as a second instance would), and
+ * `close()` leaves the database to its owner.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const settings = validateEnvironment({
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
@@ -42,7 +47,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     database,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

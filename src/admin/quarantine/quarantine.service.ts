@@ -71,8 +71,11 @@ export class QuarantineService {
     const [result] = await this.ingest(row);
     if (result.result === 'quarantined') throw stillInvalid(result.errors);
     const [marked]: { replayed_at: Date }[] = await this.dataSource.query(
-      `UPDATE quarantined_event SET replayed_event_id = $2, replayed_at = now()
-        WHERE id = $1 AND replayed_event_id IS NULL RETURNING replayed_at`,
+      `WITH marked AS (
+         UPDATE quarantined_event SET replayed_event_id = $2, replayed_at = now()
+          WHERE id = $1 AND replayed_event_id IS NULL RETURNING replayed_at
+       )
+       SELECT replayed_at FROM marked`,
       [id, result.id],
     );
     // A concurrent replay marked it first: answer as it did.
