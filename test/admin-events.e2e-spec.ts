@@ -154,6 +154,21 @@ describe('GET /api/events', () => {
     }
   });
 
+  it('pages through a name filter: full pages from the time-order walk, the last one from the trigram index', async () => {
+    for (const order of ['newest', 'oldest']) {
+      const expected = ids(stored.filter((e) => /a/i.test(e.identity_name)));
+      let cursor: string | undefined;
+      const walked: string[] = [];
+      for (;;) {
+        const body = (await adminGet(target, '/api/events', { identity_name: 'A', limit: 2, order, ...(cursor ? { cursor } : {}) }).expect(200)).body;
+        walked.push(...body.items.map((item: { id: string }) => item.id));
+        if (!body.next_cursor) break;
+        cursor = body.next_cursor;
+      }
+      expect(walked).toEqual(order === 'newest' ? expected : expected.reverse());
+    }
+  });
+
   it('answers a page deep in the list through the cursor, and the last page without next_cursor', async () => {
     const all = ids(stored);
     let cursor: string | undefined;

@@ -6,6 +6,8 @@ import type { EventListQueryDto } from './dto/event-query.dto';
 export interface EventFilterSql {
   conditions: string[];
   joinsExtData: boolean;
+  /** The identity_name condition, apart: it is applied in two ways (see EventQueryService). */
+  nameCondition?: string;
 }
 
 /** `%`, `_` and `\` match themselves in the name filter. */
@@ -32,9 +34,9 @@ export function eventFilterSql(query: EventListQueryDto, params: SqlParameters):
   if (query.device_ip !== undefined || query.device_type !== undefined) joinsExtData = true;
   equals('x.device_ip', query.device_ip);
   equals('x.device_type', query.device_type);
-  if (query.identity_name) {
-    conditions.push(`e.identity_name ILIKE ${params.add(`%${escapeLike(query.identity_name)}%`, 'text')}`);
-  }
+  const nameCondition = query.identity_name
+    ? `e.identity_name ILIKE ${params.add(`%${escapeLike(query.identity_name)}%`, 'text')}`
+    : undefined;
   if (query.person_type?.length === 1) conditions.push(`e.person_type = ${params.add(query.person_type[0], 'smallint')}`);
   else if (query.person_type) conditions.push(`e.person_type = ANY(${params.add(query.person_type, 'smallint[]')})`);
   if (query.score_min !== undefined) conditions.push(`e.score >= ${params.add(query.score_min, 'float8')}`);
@@ -49,7 +51,7 @@ export function eventFilterSql(query: EventListQueryDto, params: SqlParameters):
       `EXISTS (SELECT 1 FROM history_event_image i WHERE i.event_id = e.id AND i.kind = ${params.add(query.has_image, 'varchar')} AND i.byte_size > 0)`,
     );
   }
-  return { conditions, joinsExtData };
+  return { conditions, joinsExtData, nameCondition };
 }
 
 /** Strictly after the cursor, in the cursor's order. */

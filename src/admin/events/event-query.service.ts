@@ -6,10 +6,10 @@ import type { ImageKind } from '../../events/dto/history-event.dto';
 import { HistoryEventImageEntity } from '../../events/entities/history-event-image.entity';
 import { HistoryEventEntity } from '../../events/entities/history-event.entity';
 import { rebuildHistoryEvent, StoredHistoryEvent } from '../../events/history-event.mapper';
-import { encodeEventCursor } from '../cursor';
+import { encodeEventCursor, EventOrder } from '../cursor';
 import { EventListQueryDto } from './dto/event-query.dto';
 import { EventDetailDto, EventPageDto, EventRow, mapEventDetail, mapEventItem } from './dto/event.dto';
-import { afterCursorSql, eventFilterSql } from './event-filters';
+import { afterCursorSql, EventFilterSql, eventFilterSql } from './event-filters';
 
 /** The bytes of an image and what to answer with. */
 export interface StoredImage {
@@ -23,41 +23,67 @@ export class EventQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * One page in (event_time, id) order, strictly after the cursor. The page's ids come from
-   * the index walk alone; the rows to show are read for those ids only.
+   * One page in (event_time, id) order, strictly after the cursor. The page's ids come from an
+   * index walk; the rows to show are read for those ids only.
    */
   async list(query: EventListQueryDto): Promise<EventPageDto> {
     const cursor = query.decodedCursor();
-    const direction = query.order === 'newest' ? 'DESC' : 'ASC';
     const params = new SqlParameters();
     const filter = eventFilterSql(query, params);
     const conditions = cursor ? [...filter.conditions, afterCursorSql(cursor, params)] : filter.conditions;
-    const rows: EventRow[] = await this.dataSource.query(
-      `WITH page AS MATERIALIZED (
-         SELECT e.id FROM history_event e ${filter.joinsExtData ? 'JOIN history_event_ext_data x ON x.event_id = e.id' : ''}
-          ${where(conditions)}
-          ORDER BY e.event_time ${direction}, e.id ${direction}
-          LIMIT ${query.limit + 1}
-       )
-       SELECT e.id, e.received_at, e.identity_id, e.identity_name, e.group_name, e.timestamp_ms::text, e.event_time,
-              e.score, e.want_action, x.device_ip, x.ep_id, x.person_type, x.device_type, x.dev_sno,
-              coalesce((SELECT json_agg(json_build_object('kind', i.kind, 'content_type', i.content_type,
-                                                          'byte_size', i.byte_size, 'sha256', encode(i.sha256, 'hex')))
-                          FROM history_event_image i WHERE i.event_id = e.id), '[]') AS images
-         FROM page JOIN history_event e ON e.id = page.id JOIN history_event_ext_data x ON x.event_id = e.id
-        ORDER BY e.event_time ${direction}, e.id ${direction}`,
-      params.values,
-    );
+    const page = { from: fromSql(filter), conditions, order: query.order, size: query.limit + 1 };
+    const ids = filter.nameCondition
+      ? await this.pageByName(page, filter.nameCondition, params)
+      : await this.dataSource.query(pageSql(page), params.values);
+    const rows: EventRow[] = ids.length === 0 ? [] : await this.rowsOf(ids.map((row: { id: string }) => row.id), query.order);
     const items = rows.slice(0, query.limit).map(mapEventItem);
     const last = rows.length > query.limit ? items[items.length - 1] : undefined;
-    const page: EventPageDto = {
+    const answer: EventPageDto = {
       items,
       next_cursor: last
         ? encodeEventCursor({ order: query.order, eventTimeMs: last.event_time.getTime(), id: last.id })
         : null,
     };
-    if (query.count) page.total = await this.count(query);
-    return page;
+    if (query.count) answer.total = await this.count(query);
+    return answer;
+  }
+
+  /**
+   * A page filtered by a name substring. Where the name is common, walking the time order and
+   * testing each row finds a page within a few thousand rows, at the same cost however large the
+   * table; the walk is capped at NAME_WALK_ROWS. Where that does not fill the page, the name is
+   * rare, and the trigram index finds its few rows to sort. The planner, left to choose, picks
+   * the trigram index for common names too once the table is large (and sorts thousands of rows).
+   */
+  private async pageByName(page: PageSql, nameCondition: string, params: SqlParameters): Promise<{ id: string }[]> {
+    const walked: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM (${pageSql({ ...page, size: NAME_WALK_ROWS, columns: 'e.id, e.event_time, e.identity_name' })}) AS walked
+        WHERE ${nameCondition.replace('e.identity_name', 'walked.identity_name')}
+        ORDER BY walked.event_time ${direction(page.order)}, walked.id ${direction(page.order)} LIMIT ${page.size}`,
+      params.values,
+    );
+    if (walked.length === page.size) return walked;
+    return this.dataSource.transaction(async (manager) => {
+      // Rare: the rows come from the trigram index (with the other filters' indexes), then are sorted.
+      await manager.query('SET LOCAL enable_indexscan = off');
+      await manager.query('SET LOCAL enable_indexonlyscan = off');
+      return manager.query(pageSql({ ...page, conditions: [...page.conditions, nameCondition] }), params.values);
+    });
+  }
+
+  /** The rows of the page's events, in the page's order. */
+  private rowsOf(ids: string[], order: EventOrder): Promise<EventRow[]> {
+    return this.dataSource.query(
+      `SELECT e.id, e.received_at, e.identity_id, e.identity_name, e.group_name, e.timestamp_ms::text, e.event_time,
+              e.score, e.want_action, x.device_ip, x.ep_id, x.person_type, x.device_type, x.dev_sno,
+              coalesce((SELECT json_agg(json_build_object('kind', i.kind, 'content_type', i.content_type,
+                                                          'byte_size', i.byte_size, 'sha256', encode(i.sha256, 'hex')))
+                          FROM history_event_image i WHERE i.event_id = e.id), '[]') AS images
+         FROM history_event e JOIN history_event_ext_data x ON x.event_id = e.id
+        WHERE e.id = ANY($1::bigint[])
+        ORDER BY e.event_time ${direction(order)}, e.id ${direction(order)}`,
+      [ids],
+    );
   }
 
   async detail(id: string): Promise<EventDetailDto> {
@@ -103,15 +129,36 @@ export class EventQueryService {
   private async count(query: EventListQueryDto): Promise<number> {
     const params = new SqlParameters();
     const filter = eventFilterSql(query, params);
+    const conditions = filter.nameCondition ? [...filter.conditions, filter.nameCondition] : filter.conditions;
     const [{ total }] = await this.dataSource.query(
-      `SELECT count(*)::bigint AS total FROM history_event e
-         ${filter.joinsExtData ? 'JOIN history_event_ext_data x ON x.event_id = e.id' : ''} ${where(filter.conditions)}`,
+      `SELECT count(*)::bigint AS total FROM ${fromSql(filter)} ${where(conditions)}`,
       params.values,
     );
     return Number(total);
   }
 }
 
+/** Rows walked in time order before a name filter turns to the trigram index. */
+const NAME_WALK_ROWS = 10_000;
+
+interface PageSql {
+  from: string;
+  conditions: string[];
+  order: EventOrder;
+  size: number;
+  columns?: string;
+}
+
+const direction = (order: EventOrder) => (order === 'newest' ? 'DESC' : 'ASC');
+
 const where = (conditions: string[]) => (conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '');
+
+const fromSql = (filter: EventFilterSql) =>
+  `history_event e ${filter.joinsExtData ? 'JOIN history_event_ext_data x ON x.event_id = e.id' : ''}`;
+
+/** The first `size` events in (event_time, id) order that meet the conditions. */
+const pageSql = ({ from, conditions, order, size, columns = 'e.id' }: PageSql) =>
+  `SELECT ${columns} FROM ${from} ${where(conditions)}
+    ORDER BY e.event_time ${direction(order)}, e.id ${direction(order)} LIMIT ${size}`;
 
 export const noEvent = (id: string) => new NotFoundException(`no event ${id}`);

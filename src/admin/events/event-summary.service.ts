@@ -51,8 +51,8 @@ export class EventSummaryService {
 
   /**
    * From the slot counts, plus the events of the partial slots and of ids above the watermark.
-   * Null when a slot would straddle two buckets, which happens only in a zone whose offset is
-   * not a multiple of 15 minutes (local mean time before ~1970 in a few places).
+   * Null when a slot of the range would straddle two buckets, which happens only in a zone whose
+   * offset is not a multiple of 15 minutes (local mean time before ~1970 in a few places).
    */
   private async fromSlots(
     manager: EntityManager,
@@ -60,26 +60,32 @@ export class EventSummaryService {
     tz: string,
     watermark: string,
   ): Promise<SummaryRow[] | null> {
+    const fromMs = query.from.getTime();
+    const toMs = query.to.getTime();
+    const innerFrom = Math.ceil(fromMs / SLOT_MS) * SLOT_MS;
+    const innerTo = Math.floor(toMs / SLOT_MS) * SLOT_MS;
+    if (innerFrom < innerTo) {
+      const [{ aligned }] = await manager.query(
+        `SELECT bool_and(date_trunc($1, slot, $2) = date_trunc($1, slot + interval '${SLOT_MINUTES * 60 - 0.001} seconds', $2)) AS aligned
+           FROM generate_series($3::timestamptz, $4::timestamptz - interval '${SLOT_MINUTES} minutes', interval '${SLOT_MINUTES} minutes') AS slot`,
+        [query.bucket, tz, new Date(innerFrom), new Date(innerTo)],
+      );
+      if (!aligned) return null;
+    }
     const params = new SqlParameters();
     const dimension = DIMENSION_SQL[query.group_by ?? 'want_action'];
     const bucket = params.add(query.bucket, 'text');
     const zone = params.add(tz, 'text');
     const w = params.add(watermark, 'bigint');
-    const fromMs = query.from.getTime();
-    const toMs = query.to.getTime();
-    const innerFrom = Math.ceil(fromMs / SLOT_MS) * SLOT_MS;
-    const innerTo = Math.floor(toMs / SLOT_MS) * SLOT_MS;
     const events = (lower: number, upper: number, ids: string) =>
-      `SELECT e.event_time AS t, ${dimension.value} AS value, 1::bigint AS n, true AS aligned
+      `SELECT e.event_time AS t, ${dimension.value} AS value, 1::bigint AS n
          FROM history_event e ${dimension.needsExtData ? 'JOIN history_event_ext_data x ON x.event_id = e.id' : ''}
         WHERE ${ids} AND e.event_time >= ${params.add(new Date(lower), 'timestamptz')}
           AND e.event_time < ${params.add(new Date(upper), 'timestamptz')}`;
     const parts = [events(fromMs, toMs, `e.id > ${w}`)];
     if (innerFrom < innerTo) {
       parts.push(
-        `SELECT s.slot AS t, s.value, s.event_count AS n,
-                date_trunc(${bucket}, s.slot, ${zone}) = date_trunc(${bucket}, s.slot + interval '${SLOT_MINUTES * 60 - 0.001} seconds', ${zone}) AS aligned
-           FROM event_count_slot s
+        `SELECT s.slot AS t, s.value, s.event_count AS n FROM event_count_slot s
           WHERE s.dimension = ${params.add(query.group_by ?? 'want_action', 'varchar')}
             AND s.slot >= ${params.add(new Date(innerFrom), 'timestamptz')} AND s.slot < ${params.add(new Date(innerTo), 'timestamptz')}`,
       );
@@ -88,16 +94,15 @@ export class EventSummaryService {
     } else {
       parts.push(events(fromMs, toMs, `e.id <= ${w}`));
     }
-    const rows: (SummaryRow & { aligned: boolean })[] = await manager.query(
+    return manager.query(
       `SELECT start, extract(epoch from (start AT TIME ZONE ${zone}) - (start AT TIME ZONE 'UTC'))::int AS offset_seconds,
-              value, count::text, aligned
-         FROM (SELECT date_trunc(${bucket}, t, ${zone}) AS start, value, sum(n) AS count, bool_and(aligned) AS aligned
+              value, count::text
+         FROM (SELECT date_trunc(${bucket}, t, ${zone}) AS start, value, sum(n) AS count
                  FROM (${parts.join('\n UNION ALL\n')}) AS counted
                 GROUP BY 1, 2) AS buckets
         ORDER BY start, value`,
       params.values,
     );
-    return rows.every((row) => row.aligned) ? rows : null;
   }
 
   /** From the events alone: exact in any zone, and as slow as the range is full. */
