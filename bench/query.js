@@ -68,19 +68,26 @@ async function createDatabase() {
 }
 
 function startService(databaseUrl) {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ADMIN_API_KEYS: KEY, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  let output = '';
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ADMIN_API_KEYS: KEY, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /listening on \S+:(\d+)/.exec(output);
-      if (match) resolve({ child, base: `http://127.0.0.1:${match[1]}` });
+      if (match) resolve({ child, exited, base: `http://127.0.0.1:${match[1]}` });
     });
-    child.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
+    void exited.then((code) => reject(new Error(`the service exited (${code}) before listening: ${output}`)));
   });
+}
+
+async function stopService(service) {
+  service.stopping = true;
+  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
+  await service.exited;
 }
 
 async function get(base, path) {
@@ -143,6 +150,8 @@ async function main() {
     let seeded = await seedEvents(dataSource, { events: SMALL, end: END, months: 12, log });
     console.log(`seeded ${SMALL} events in ${(seeded.milliseconds / 1000).toFixed(1)} s`);
     service = await startService(database.url);
+    const running = service;
+    void running.exited.then((code) => running.stopping || console.error(`the service exited (${code}) during the benchmark`));
     const small = await measure(service.base, dataSource);
     seeded = await seedEvents(dataSource, { events: LARGE - SMALL, end: END, months: 12, log });
     console.log(`seeded ${LARGE - SMALL} more events in ${(seeded.milliseconds / 1000).toFixed(1)} s`);
@@ -162,10 +171,7 @@ async function main() {
       })),
     );
   } finally {
-    if (service) {
-      service.child.kill('SIGTERM');
-      await new Promise((resolve) => service.child.on('exit', resolve));
-    }
+    if (service) await stopService(service);
     await dataSource.destroy();
     await database.drop();
   }

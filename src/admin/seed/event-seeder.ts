@@ -114,7 +114,9 @@ export async function seedEvents(dataSource: DataSource, options: SeedOptions): 
       // Each chunk has its own random stream, derived from the seed and the position.
       await runner.query('SELECT setseed($1)', [((seed * 7919 + Number(base) + seeded) % 1_000_003) / 1_000_003]);
       await insertChunk(runner, count, start, end, images);
-      quarantined += await insertQuarantined(runner, Math.floor((seeded + count) / 10_000) - Math.floor(seeded / 10_000), random, start, end);
+      // About one quarantined upload per 10,000 events, at least one.
+      const rejects = Math.ceil((seeded + count) / 10_000) - Math.ceil(seeded / 10_000);
+      quarantined += await insertQuarantined(runner, rejects, random, start, end);
       seeded += count;
       log(`seeded ${seeded} of ${options.events} events (${Math.round((Date.now() - started) / 1000)} s)`);
     }
