@@ -59,13 +59,13 @@ function IsEventCursor(): PropertyDecorator {
 
 /** The filters of `GET /api/events` (also used for `count`). Each one narrows the list; all are optional. */
 export class EventListQueryDto {
-  @ApiPropertyOptional({ description: `Events at or after this time: ${INSTANT_FORMAT}`, example: '2024-03-01T08:00:00Z' })
+  @ApiPropertyOptional({ type: String, description: `Events at or after this time: ${INSTANT_FORMAT}`, example: '2024-03-01T08:00:00Z' })
   @IsOptional()
   @ToInstant()
   @IsInstant()
   from?: Date;
 
-  @ApiPropertyOptional({ description: `Events before this time (exclusive): ${INSTANT_FORMAT}`, example: 1709283600000 })
+  @ApiPropertyOptional({ type: String, description: `Events before this time (exclusive): ${INSTANT_FORMAT}`, example: '1709283600000' })
   @IsOptional()
   @ToInstant()
   @IsInstant()

@@ -9,13 +9,13 @@ export type SummaryBucket = (typeof SUMMARY_BUCKETS)[number];
 export const MAX_SUMMARY_BUCKETS = 10_000;
 
 export class EventSummaryQueryDto {
-  @ApiProperty({ description: `Start of the range (inclusive): ${INSTANT_FORMAT}`, example: '2024-03-01T00:00:00+01:00' })
+  @ApiProperty({ type: String, description: `Start of the range (inclusive): ${INSTANT_FORMAT}`, example: '2024-03-01T00:00:00+01:00' })
   @IsDefined({ message: '$property is required' })
   @ToInstant()
   @IsInstant()
   from: Date;
 
-  @ApiProperty({ description: `End of the range (exclusive): ${INSTANT_FORMAT}`, example: '2024-04-01T00:00:00+02:00' })
+  @ApiProperty({ type: String, description: `End of the range (exclusive): ${INSTANT_FORMAT}`, example: '2024-04-01T00:00:00+02:00' })
   @IsDefined({ message: '$property is required' })
   @ToInstant()
   @IsInstant()
