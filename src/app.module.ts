@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Logger } from 'pino';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { EnvironmentVariables } from './config/environment';
 import { settingsModule } from './config/settings.module';
@@ -42,6 +43,7 @@ export class AppModule {
         EventEmitterModule.forRoot(),
         HooksModule,
         GalleryModule,
+        AdminModule,
       ],
     };
   }

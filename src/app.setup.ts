@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { setupOpenApi } from './admin/openapi';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { rejectDeepBodies } from './common/json-depth';
 import { requestValidationPipe } from './common/validation-errors';
@@ -32,4 +33,5 @@ export function configureApp(app: NestExpressApplication, settings: EnvironmentV
   app.useBodyParser('json', { limit: settings.BODY_LIMIT, type: JSON_TYPES });
   app.useBodyParser('urlencoded', { limit: settings.BODY_LIMIT, extended: false, parameterLimit: 1000 });
   app.use(rejectDeepBodies(settings.JSON_MAX_DEPTH));
+  setupOpenApi(app);
 }

@@ -59,6 +59,14 @@ describe('validateEnvironment', () => {
       ].join('\n'),
     );
   });
+
+  it('reads the admin API settings', () => {
+    expect(validateEnvironment({}).ADMIN_STATS_INTERVAL_MS).toBe(5000);
+    expect(validateEnvironment({ ADMIN_STATS_INTERVAL_MS: '250' }).ADMIN_STATS_INTERVAL_MS).toBe(250);
+    expect(() => validateEnvironment({ ADMIN_STATS_INTERVAL_MS: '50' })).toThrow(
+      'ADMIN_STATS_INTERVAL_MS must be a whole number of milliseconds between 100 and 3600000 (got "50")',
+    );
+  });
 });
 
 describe('validateEnvironment, hooks section', () => {

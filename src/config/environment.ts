@@ -213,6 +213,18 @@ export class EnvironmentVariables {
   @MinLength(16, { each: true, message: 'must be a comma-separated list of keys of at least 16 characters' })
   ADMIN_API_KEYS: string[] = [];
 
+  /**
+   * How often new events are folded into the device list and the summary counts, in ms. Answers
+   * are exact either way (events not yet folded are counted from the events table); folding keeps
+   * that remainder small.
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds between 100 and 3600000' })
+  @Min(100, { message: 'must be a whole number of milliseconds between 100 and 3600000' })
+  @Max(3_600_000, { message: 'must be a whole number of milliseconds between 100 and 3600000' })
+  ADMIN_STATS_INTERVAL_MS = 5000;
+
   // (end of the admin API settings)
 
   // ---- Operations: ingest security, logs, metrics, retention, shutdown ----

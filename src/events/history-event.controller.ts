@@ -11,8 +11,23 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
+import { ErrorResponseDto } from '../common/error-response';
 import { EnvironmentVariables } from '../config/environment';
+import { HistoryEventDto } from './dto/history-event.dto';
 import { IngestResponseDto, mapIngestResponse } from './dto/ingest-response.dto';
 import { eventFromForm, FormFile } from './form-upload';
 import { addToRequestLog } from '../logging/http-logger';
@@ -27,6 +42,8 @@ export const MAX_EVENTS_PER_UPLOAD = 100;
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
+@ApiTags('upload')
+@ApiExtraModels(HistoryEventDto)
 @Controller()
 export class HistoryEventController {
   private readonly maxDepth: number;
@@ -45,6 +62,30 @@ export class HistoryEventController {
    */
   @Post(HISTORY_EVENT_PATH)
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Upload events (the box)',
+    description:
+      'One event or a batch of up to 100, as JSON, or one event as a form (ext_data as JSON text, images as base64 fields or file parts). ' +
+      'Answered 200 once every event is committed: stored, a duplicate of one stored earlier, or quarantined. Also served at INGEST_PATHS.',
+  })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded', 'multipart/form-data')
+  @ApiBody({
+    description: 'One event, or an array of 1 to 100 events',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(HistoryEventDto) },
+        { type: 'array', minItems: 1, maxItems: MAX_EVENTS_PER_UPLOAD, items: { $ref: getSchemaPath(HistoryEventDto) } },
+      ],
+    },
+  })
+  @ApiOkResponse({ type: IngestResponseDto, description: 'Every event committed; one result per event' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'A body that does not parse, is empty, too deep or holds more than 100 events; with INVALID_EVENT_POLICY=reject, an invalid event',
+  })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Over BODY_LIMIT (or IMAGE_MAX_BYTES for a file part)' })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Another content type or charset' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The database cannot be reached: retry later' })
   @UseInterceptors(AnyFilesInterceptor())
   async upload(@Req() req: Request, @UploadedFiles() files?: FormFile[]): Promise<IngestResponseDto> {
     const upload = this.toUpload(req, files ?? []);

@@ -42,6 +42,9 @@ export function toHistoryEventEntity(parsed: ParsedHistoryEvent, receipt: Receip
   event.eventTime = new Date(dto.timestamp);
   event.score = dto.score;
   event.wantAction = dto.want_action;
+  event.devSno = dto.ext_data.dev_sno;
+  event.epId = dto.ext_data.ep_id;
+  event.personType = dto.ext_data.person_type ?? DEFAULT_PERSON_TYPE;
   event.extraFields = parsed.extraFields;
   event.receivedAt = receipt.receivedAt;
   event.receivedFrom = receipt.receivedFrom;

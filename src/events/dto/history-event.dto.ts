@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Expose, Transform, Type } from 'class-transformer';
 import {
   IsArray,
@@ -96,60 +97,73 @@ function IsImage(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/** How an image field reads in the OpenAPI document. */
+const IMAGE_DOC = {
+  type: String,
+  format: 'byte',
+  description: 'Base64 (canonical), optionally with a data:image/...;base64, prefix; "" when switched off. JPEG, PNG, GIF, WebP or BMP.',
+};
+
 const Nested = (type: () => new () => object) =>
   applyDecorators(IsObject({ message: '$property must be an object' }), ValidateNested(), Type(type));
 
 export class FaceRectDto {
-  @Expose() @IsOptional() @FiniteNumber() top?: number;
-  @Expose() @IsOptional() @FiniteNumber() bottom?: number;
-  @Expose() @IsOptional() @FiniteNumber() right?: number;
-  @Expose() @IsOptional() @FiniteNumber() left?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() top?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() bottom?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() right?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() left?: number;
 }
 
 /** Face quality reported by the snapshot camera; `{}` in other device modes. */
 export class GrabFiqaInfoDto {
-  @Expose() @IsOptional() @FiniteNumber() confidence?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() confidence?: number;
 
-  @Expose() @IsOptional() @SafeInteger() face_id?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @SafeInteger() face_id?: number;
 
-  @Expose() @IsOptional() @Nested(() => FaceRectDto) rect?: FaceRectDto;
-  @Expose() @IsOptional() @FiniteNumber() pitch?: number;
-  @Expose() @IsOptional() @FiniteNumber() age?: number;
-  @Expose() @IsOptional() @Nested(() => FaceRectDto) rel_rect?: FaceRectDto;
-  @Expose() @IsOptional() @FiniteNumber() yaw?: number;
-  @Expose() @IsOptional() @FiniteNumber() eye_dist?: number;
-  @Expose() @IsOptional() @FiniteNumber() roll?: number;
+  @ApiPropertyOptional({ type: () => FaceRectDto }) @Expose() @IsOptional() @Nested(() => FaceRectDto) rect?: FaceRectDto;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() pitch?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() age?: number;
+  @ApiPropertyOptional({ type: () => FaceRectDto }) @Expose() @IsOptional() @Nested(() => FaceRectDto) rel_rect?: FaceRectDto;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() yaw?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() eye_dist?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() roll?: number;
   /** 0 male, 1 female. */
-  @Expose() @IsOptional() @SmallInt() sex?: number;
+  @ApiPropertyOptional({ description: '0 male, 1 female' }) @Expose() @IsOptional() @SmallInt() sex?: number;
 }
 
 export class HeadPoseDto {
-  @Expose() @IsOptional() @FiniteNumber() roll_angle?: number;
-  @Expose() @IsOptional() @FiniteNumber() pitch_angle?: number;
-  @Expose() @IsOptional() @FiniteNumber() yaw_angle?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() roll_angle?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() pitch_angle?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() yaw_angle?: number;
 }
 
 export class FaceQualityDto {
-  @Expose() @IsOptional() @FiniteNumber() face_size?: number;
-  @Expose() @IsOptional() @FiniteNumber() clarity?: number;
-  @Expose() @IsOptional() @Nested(() => HeadPoseDto) headpose?: HeadPoseDto;
-  @Expose() @IsOptional() @IsBoolean({ message: '$property must be true or false' }) partial?: boolean;
-  @Expose() @IsOptional() @FiniteNumber() brightness?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() face_size?: number;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() clarity?: number;
+  @ApiPropertyOptional({ type: () => HeadPoseDto }) @Expose() @IsOptional() @Nested(() => HeadPoseDto) headpose?: HeadPoseDto;
+  @ApiPropertyOptional() @Expose() @IsOptional() @IsBoolean({ message: '$property must be true or false' }) partial?: boolean;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() brightness?: number;
 }
 
 /** Face quality computed by the box; `fiqa_result` false means too poor to register. */
 export class BoxFiqaInfoDto {
-  @Expose() @IsOptional() @FiniteNumber() age?: number;
-  @Expose() @IsOptional() @SmallInt() sex?: number;
-  @Expose() @IsOptional() @Nested(() => FaceQualityDto) info?: FaceQualityDto;
-  @Expose() @IsOptional() @IsBoolean({ message: '$property must be true or false' }) fiqa_result?: boolean;
+  @ApiPropertyOptional() @Expose() @IsOptional() @FiniteNumber() age?: number;
+  @ApiPropertyOptional({ description: '0 male, 1 female' }) @Expose() @IsOptional() @SmallInt() sex?: number;
+  @ApiPropertyOptional({ type: () => FaceQualityDto }) @Expose() @IsOptional() @Nested(() => FaceQualityDto) info?: FaceQualityDto;
+  @ApiPropertyOptional({ description: 'false: too poor for a stranger to be registered' })
+  @Expose()
+  @IsOptional()
+  @IsBoolean({ message: '$property must be true or false' })
+  fiqa_result?: boolean;
 
+  @ApiPropertyOptional({ type: [String], description: 'Checks that passed' })
   @Expose()
   @IsOptional()
   @IsArray({ message: '$property must be an array of strings' })
   @IsString({ each: true, message: '$property must be an array of strings' })
   success?: string[];
 
+  @ApiPropertyOptional({ type: [String], description: 'Checks that failed' })
   @Expose()
   @IsOptional()
   @IsArray({ message: '$property must be an array of strings' })
@@ -158,53 +172,119 @@ export class BoxFiqaInfoDto {
 }
 
 export class ExtDataDto {
-  @Expose() @Required() @Text() device_ip: string;
+  @ApiProperty({ example: '192.168.1.101' }) @Expose() @Required() @Text() device_ip: string;
 
   /** The capture device: `<dev_sno>__<device ip>`. */
-  @Expose() @Required() @Text() @IsNotEmpty({ message: '$property must not be empty' }) ep_id: string;
+  @ApiProperty({ description: 'The capture device: `<dev_sno>__<device ip>`' })
+  @Expose()
+  @Required()
+  @Text()
+  @IsNotEmpty({ message: '$property must not be empty' })
+  ep_id: string;
 
   /** Scene photo, the full frame. */
-  @Expose() @IsOptionalKey() @DecodeImage() @IsImage() spot_pic?: DecodedImage;
+  @ApiPropertyOptional({ ...IMAGE_DOC, description: `Scene photo, the full frame. ${IMAGE_DOC.description}` })
+  @Expose()
+  @IsOptionalKey()
+  @DecodeImage()
+  @IsImage()
+  spot_pic?: DecodedImage;
 
   /** The face cropped from the scene photo. */
-  @Expose() @IsOptionalKey() @DecodeImage() @IsImage() recognize_face?: DecodedImage;
+  @ApiPropertyOptional({ ...IMAGE_DOC, description: `The face cropped from the scene photo. ${IMAGE_DOC.description}` })
+  @Expose()
+  @IsOptionalKey()
+  @DecodeImage()
+  @IsImage()
+  recognize_face?: DecodedImage;
 
   /** 1 employee (also when absent), 2 visitor, 3 blacklist, 4 stranger, 5 VIP. */
+  @ApiPropertyOptional({ enum: PERSON_TYPES, description: '1 employee (also when absent), 2 visitor, 3 blacklist, 4 stranger, 5 VIP' })
   @Expose()
   @IsOptionalKey()
   @IsIn(PERSON_TYPES, { message: `$property must be one of ${PERSON_TYPES.join(', ')}` })
   person_type?: number;
 
   /** "0" gate, "1" snapshot camera, "2" static IPC (early firmware), "3" IPC, "4" access control. */
-  @Expose() @Required() @Text() device_type: string;
+  @ApiProperty({ description: '"0" gate, "1" snapshot camera, "2" static IPC (early firmware), "3" IPC, "4" access control' })
+  @Expose()
+  @Required()
+  @Text()
+  device_type: string;
 
-  @Expose() @Required() @Nested(() => GrabFiqaInfoDto) grab_fiqa_info: GrabFiqaInfoDto;
-  @Expose() @Required() @Nested(() => BoxFiqaInfoDto) box_fiqa_info: BoxFiqaInfoDto;
+  @ApiProperty({ type: () => GrabFiqaInfoDto, description: 'Face quality from the snapshot camera; {} in other modes' })
+  @Expose()
+  @Required()
+  @Nested(() => GrabFiqaInfoDto)
+  grab_fiqa_info: GrabFiqaInfoDto;
+
+  @ApiProperty({ type: () => BoxFiqaInfoDto, description: 'Face quality computed by the box' })
+  @Expose()
+  @Required()
+  @Nested(() => BoxFiqaInfoDto)
+  box_fiqa_info: BoxFiqaInfoDto;
 
   /** The box's authorisation code; `""` when the box is not in managed mode. */
-  @Expose() @Required() @Text() dev_sno: string;
+  @ApiProperty({ description: 'The box\'s authorisation code; "" when the box is not in managed mode' })
+  @Expose()
+  @Required()
+  @Text()
+  dev_sno: string;
 }
 
 export class HistoryEventDto {
-  @Expose() @Required() @Text() @IsNotEmpty({ message: '$property must not be empty' }) identity_id: string;
-  @Expose() @Required() @Text() identity_name: string;
-  @Expose() @Required() @Text() group_name: string;
+  @ApiProperty({ description: 'Person id in the gallery', example: '13435454' })
+  @Expose()
+  @Required()
+  @Text()
+  @IsNotEmpty({ message: '$property must not be empty' })
+  identity_id: string;
+
+  @ApiProperty({ description: 'Person name; "stranger" for unknown people', example: 'Tom' })
+  @Expose()
+  @Required()
+  @Text()
+  identity_name: string;
+
+  @ApiProperty({ description: 'Gallery group matched against', example: 'default_group' })
+  @Expose()
+  @Required()
+  @Text()
+  group_name: string;
 
   /** The registered gallery face; the box can be set not to send it. */
-  @Expose() @IsOptionalKey() @DecodeImage() @IsImage() reg_pic?: DecodedImage;
+  @ApiPropertyOptional({ ...IMAGE_DOC, description: `The registered gallery face. ${IMAGE_DOC.description}` })
+  @Expose()
+  @IsOptionalKey()
+  @DecodeImage()
+  @IsImage()
+  reg_pic?: DecodedImage;
 
   /** Epoch milliseconds (the vendor's "int32" does not hold them). */
-  @Expose() @Required() @EpochMilliseconds() timestamp: number;
+  @ApiProperty({ description: 'When the event happened, epoch milliseconds', example: 1565771454932 })
+  @Expose()
+  @Required()
+  @EpochMilliseconds()
+  timestamp: number;
 
   /** 0–1 on older firmware, 0–100 on newer: no range is enforced. */
-  @Expose() @Required() @FiniteNumber() score: number;
+  @ApiProperty({ description: 'Comparison score: 0-1 on older firmware, 0-100 on newer', example: 0.83 })
+  @Expose()
+  @Required()
+  @FiniteNumber()
+  score: number;
 
+  @ApiProperty({ enum: WANT_ACTIONS, description: '"0" nothing, "1001" register a new stranger, "1002" update a registered face' })
   @Expose()
   @Required()
   @IsIn(WANT_ACTIONS, { message: `$property must be one of "${WANT_ACTIONS.join('", "')}"` })
   want_action: WantAction;
 
-  @Expose() @Required() @Nested(() => ExtDataDto) ext_data: ExtDataDto;
+  @ApiProperty({ type: () => ExtDataDto, description: 'Extension data; unknown keys are kept' })
+  @Expose()
+  @Required()
+  @Nested(() => ExtDataDto)
+  ext_data: ExtDataDto;
 }
 
 export const HISTORY_EVENT_FIELDS: ReadonlySet<string> = new Set([

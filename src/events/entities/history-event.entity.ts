@@ -1,4 +1,4 @@
-import { Check, Column, Entity, OneToMany, OneToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
+import { Check, Column, Entity, Index, OneToMany, OneToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import type { JsonObject } from '../../common/json';
 import { bigintAsNumber } from './column-transformers';
 import { HistoryEventExtDataEntity } from './history-event-ext-data.entity';
@@ -8,9 +8,22 @@ import { HistoryEventImageEntity } from './history-event-image.entity';
 /** Extra keys the vendor adds over time, kept as they came. */
 export type UnknownFields = JsonObject;
 
-/** One comparison event uploaded by a box: its top-level fields. */
+/**
+ * One comparison event uploaded by a box: its top-level fields, and copies of the ext_data fields
+ * the admin API filters on, so that each filter and the time order share one index.
+ * Every listing walks (event_time, id): newest or oldest first, with the id breaking ties.
+ */
 @Entity('history_event')
 @Check('history_event_want_action', `"want_action" IN ('0', '1001', '1002')`)
+@Index('history_event_time', ['eventTime', 'id'])
+@Index('history_event_dev_sno_time', ['devSno', 'eventTime', 'id'])
+@Index('history_event_ep_id_time', ['epId', 'eventTime', 'id'])
+@Index('history_event_identity_id_time', ['identityId', 'eventTime', 'id'])
+@Index('history_event_person_type_time', ['personType', 'eventTime', 'id'])
+@Index('history_event_want_action_time', ['wantAction', 'eventTime', 'id'])
+// A GIN trigram index (pg_trgm) for case-insensitive substring search on identity_name. TypeORM
+// cannot express the operator class: the migration creates it, and the schema builder leaves it be.
+@Index('history_event_identity_name_trgm', { synchronize: false })
 export class HistoryEventEntity {
   /** int8 comes back from pg as a string, which is also how the API shows ids. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
@@ -49,6 +62,18 @@ export class HistoryEventEntity {
 
   @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt: Date;
+
+  /** `ext_data.dev_sno`, copied for the admin API's filters. */
+  @Column({ name: 'dev_sno', type: 'text' })
+  devSno: string;
+
+  /** `ext_data.ep_id`, copied for the admin API's filters. */
+  @Column({ name: 'ep_id', type: 'text' })
+  epId: string;
+
+  /** `ext_data.person_type` as stored there (1 when the box left it out), copied for the admin API's filters. */
+  @Column({ name: 'person_type', type: 'smallint' })
+  personType: number;
 
   /** Address the upload came from (the box, or the proxy in front of it). */
   @Column({ name: 'received_from', type: 'inet', nullable: true })

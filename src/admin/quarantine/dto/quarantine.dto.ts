@@ -1,0 +1,123 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { FieldErrorDto } from '../../../common/error-response';
+import { MAX_TEXT_LENGTH } from '../../../events/dto/history-event.dto';
+import type { QuarantinedEventEntity, UploadFormat } from '../../../events/entities/quarantined-event.entity';
+import { decodeQuarantineCursor } from '../../cursor';
+import { IsDatabaseId, ToBoolean, ToNumber } from '../../query-params';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../events/dto/event-query.dto';
+
+export class QuarantineListQueryDto {
+  @ApiPropertyOptional({ description: "Only the rejects of this box (ext_data.dev_sno, when it could be read)" })
+  @IsOptional()
+  @IsString({ message: '$property must be given once, as text' })
+  @MaxLength(MAX_TEXT_LENGTH, { message: `$property must be at most ${MAX_TEXT_LENGTH} characters` })
+  dev_sno?: string;
+
+  @ApiPropertyOptional({ description: 'true: only those replayed into events; false: only those still waiting', type: Boolean })
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
+  replayed?: boolean;
+
+  @ApiPropertyOptional({ description: `Items per page, 1 to ${MAX_PAGE_SIZE}`, default: DEFAULT_PAGE_SIZE })
+  @ToNumber()
+  @IsInt({ message: `$property must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  @Min(1, { message: `$property must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  @Max(MAX_PAGE_SIZE, { message: `$property must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  limit: number = DEFAULT_PAGE_SIZE;
+
+  @ApiPropertyOptional({ description: "The previous page's next_cursor" })
+  @IsOptional()
+  @IsString({ message: '$property must be given once, as text' })
+  @ValidateBy({
+    name: 'isQuarantineCursor',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && decodeQuarantineCursor(value) !== null,
+      defaultMessage: () => 'cursor must be the next_cursor of an earlier page',
+    },
+  })
+  cursor?: string;
+}
+
+export class QuarantineIdParams {
+  @ApiProperty({ description: 'The quarantine id (the id the upload answered with)', example: '3' })
+  @IsDatabaseId()
+  id: string;
+}
+
+export class QuarantinedEventDto {
+  @ApiProperty({ example: '3' })
+  id: string;
+
+  @ApiProperty()
+  received_at: Date;
+
+  @ApiProperty({ type: String, nullable: true, example: '192.168.1.101' })
+  received_from: string | null;
+
+  @ApiProperty({ enum: ['json', 'form'], description: 'How it was uploaded (a form upload is kept as its JSON equivalent)' })
+  format: UploadFormat;
+
+  @ApiProperty({ type: String, nullable: true, description: 'ext_data.dev_sno, when it could be read' })
+  dev_sno: string | null;
+
+  @ApiProperty({ type: [FieldErrorDto], description: 'Why it was quarantined' })
+  errors: FieldErrorDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'The event it became when replayed' })
+  replayed_event_id: string | null;
+
+  @ApiProperty({ type: Date, nullable: true })
+  replayed_at: Date | null;
+}
+
+export class QuarantinedEventDetailDto extends QuarantinedEventDto {
+  @ApiProperty({ description: 'The event as it was uploaded (any JSON value)' })
+  event: unknown;
+}
+
+export class QuarantinePageDto {
+  @ApiProperty({ type: [QuarantinedEventDto], description: 'Newest first' })
+  items: QuarantinedEventDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  next_cursor: string | null;
+}
+
+export const REPLAY_RESULTS = ['stored', 'duplicate', 'already_replayed'] as const;
+
+export class ReplayResultDto {
+  @ApiProperty({ description: 'The id of the event it became', example: '42' })
+  event_id: string;
+
+  @ApiProperty({
+    enum: REPLAY_RESULTS,
+    description: 'stored: a new event; duplicate: the same event was stored before; already_replayed: an earlier replay stored it',
+  })
+  result: (typeof REPLAY_RESULTS)[number];
+
+  @ApiProperty()
+  replayed_at: Date;
+}
+
+export function mapQuarantinedEvent(row: QuarantinedEventEntity): QuarantinedEventDto {
+  return {
+    id: row.id,
+    received_at: row.receivedAt,
+    received_from: row.receivedFrom,
+    format: row.format,
+    dev_sno: row.devSno,
+    errors: row.errors,
+    replayed_event_id: row.replayedEventId,
+    replayed_at: row.replayedAt,
+  };
+}
+
+export function mapQuarantinedEventDetail(row: QuarantinedEventEntity): QuarantinedEventDetailDto {
+  return { ...mapQuarantinedEvent(row), event: JSON.parse(row.payload) };
+}
+
+export function replayedAlready(row: QuarantinedEventEntity): ReplayResultDto {
+  return { event_id: row.replayedEventId!, result: 'already_replayed', replayed_at: row.replayedAt! };
+}
