@@ -22,6 +22,8 @@ export function configureApp(app: NestExpressApplication, settings: EnvironmentV
   const uploads = ingestGate(settings, app.get(MetricsService));
   app.useLogger(app.get(Logger));
   app.set('trust proxy', settings.TRUSTED_PROXIES.length > 0 ? settings.TRUSTED_PROXIES : false);
+  // No hash of every JSON answer: the routes that serve cacheable bytes set their own ETag.
+  app.set('etag', false);
   app.use(app.get(HttpDrainService).middleware);
   app.use(uploads.rewrite);
   app.use(httpLogger(app.get(ROOT_LOGGER)));

@@ -112,6 +112,12 @@ describe('HistoryEvent validation', () => {
       ],
       ['reg_pic has a malformed data URL', (e) => (e.reg_pic = `data:image/png,${png1x1}`), 'reg_pic', /data: prefix/],
       [
+        'an unknown top-level key named like an ext_data image holds a NUL',
+        (e) => (e.spot_pic = 'a\u0000b'),
+        'spot_pic',
+        /NUL/,
+      ],
+      [
         'an unknown key holds an unpaired surrogate',
         (e) => (e.ext_data.note = 'broken \ud800 text'),
         'ext_data.note',

@@ -39,10 +39,11 @@ export function parseHistoryEvent(raw: unknown, limits: ParseLimits): ParseOutco
   if (!isPlainObject(raw)) {
     return { valid: false, errors: [{ field: '', message: 'an event must be a JSON object' }] };
   }
-  const unstorable = findUnstorableValues(raw, limits.maxDepth);
-  if (unstorable.length > 0) return { valid: false, errors: unstorable };
+  const walked = findUnstorableValues(raw, limits.maxDepth);
+  if (walked.errors.length > 0) return { valid: false, errors: walked.errors };
 
-  const dto = plainToInstance(HistoryEventDto, withoutPrototypeKeys(raw), { excludeExtraneousValues: true });
+  const input = walked.prototypeKeys ? withoutPrototypeKeys(raw) : raw;
+  const dto = plainToInstance(HistoryEventDto, input, { excludeExtraneousValues: true });
   const errors = flattenValidationErrors(validateSync(dto, { stopAtFirstError: true }));
   errors.push(...oversizedImages(dto, limits.imageMaxBytes));
   if (errors.length > 0) return { valid: false, errors: errors.slice(0, MAX_REPORTED_ERRORS) };
@@ -105,48 +106,71 @@ function unknownFields(object: Record<string, unknown>, known: ReadonlySet<strin
   return entries.length > 0 ? (Object.fromEntries(entries) as UnknownFields) : null;
 }
 
-const IMAGE_PATHS = new Set([...IMAGE_KINDS.map((kind) => `ext_data.${kind}`), 'reg_pic']);
+interface Walked {
+  value: unknown;
+  depth: number;
+  parent?: Walked;
+  /** `key` or `[index]`. */
+  step?: string;
+}
+
+const pathOf = (node: Walked): string => {
+  const steps: string[] = [];
+  for (let current: Walked | undefined = node; current?.step !== undefined; current = current.parent) steps.push(current.step);
+  return steps.reverse().reduce((path, step) => (step.startsWith('[') || !path ? path + step : `${path}.${step}`), '');
+};
+
+/** Where the images are: their strings go to the base64 check instead. */
+const ROOT_IMAGES = new Set(['reg_pic']);
+const EXT_DATA_IMAGES = new Set(['spot_pic', 'recognize_face']);
 
 /**
  * What PostgreSQL cannot store as sent, anywhere in the event (unknown keys included): NUL
  * characters and unpaired surrogates in strings and keys, numbers out of double range (`1e400`
  * parses as Infinity), and nesting deeper than the cap. Image strings are left to the base64
- * check, which only passes ASCII.
+ * check, which only passes ASCII. Also tells whether a key could pass for a prototype.
  */
-function findUnstorableValues(event: Record<string, unknown>, maxDepth: number): FieldError[] {
+function findUnstorableValues(event: Record<string, unknown>, maxDepth: number): { errors: FieldError[]; prototypeKeys: boolean } {
   const errors: FieldError[] = [];
-  const pending: { value: unknown; path: string; depth: number }[] = [{ value: event, path: '', depth: 1 }];
+  let prototypeKeys = false;
+  const fail = (node: Walked, message: (leaf: string) => string) => {
+    const path = pathOf(node);
+    errors.push({ field: path, message: message(path.slice(path.lastIndexOf('.') + 1) || 'event') });
+  };
+  const pending: Walked[] = [{ value: event, depth: 1 }];
   while (pending.length > 0 && errors.length < MAX_REPORTED_ERRORS) {
-    const { value, path, depth } = pending.pop()!;
+    const node = pending.pop()!;
+    const { value, depth } = node;
     if (typeof value === 'string') {
       const problem = unstorableText(value);
-      if (problem && !IMAGE_PATHS.has(path)) errors.push({ field: path, message: `${leaf(path)} ${problem}` });
+      if (problem) fail(node, (leaf) => `${leaf} ${problem}`);
     } else if (typeof value === 'number') {
-      if (!Number.isFinite(value)) errors.push({ field: path, message: `${leaf(path)} must be a finite number` });
+      if (!Number.isFinite(value)) fail(node, (leaf) => `${leaf} must be a finite number`);
     } else if (typeof value === 'object' && value !== null) {
       if (depth > maxDepth) {
-        errors.push({ field: path, message: `${leaf(path)} is nested deeper than ${maxDepth} levels` });
+        fail(node, (leaf) => `${leaf} is nested deeper than ${maxDepth} levels`);
         continue;
       }
-      const entries = Array.isArray(value)
-        ? value.map((item, index) => [`[${index}]`, item] as const)
-        : Object.entries(value).map(([key, item]) => [path ? `.${key}` : key, item] as const);
-      for (const [step, item] of entries) {
-        const keyProblem = Array.isArray(value) ? null : unstorableText(step);
-        if (keyProblem) errors.push({ field: path + step, message: `the key ${keyProblem}` });
-        pending.push({ value: item, path: path + step, depth: depth + 1 });
+      if (Array.isArray(value)) {
+        value.forEach((item, index) => pending.push({ value: item, depth: depth + 1, parent: node, step: `[${index}]` }));
+        continue;
+      }
+      const images = depth === 1 ? ROOT_IMAGES : depth === 2 && node.step === 'ext_data' ? EXT_DATA_IMAGES : undefined;
+      for (const [key, item] of Object.entries(value)) {
+        if (PROTOTYPE_KEYS.has(key)) prototypeKeys = true;
+        const child: Walked = { value: item, depth: depth + 1, parent: node, step: key };
+        const keyProblem = unstorableText(key);
+        if (keyProblem) fail(child, () => `the key ${keyProblem}`);
+        if (typeof item === 'string' && images?.has(key)) continue;
+        pending.push(child);
       }
     }
   }
-  return errors;
+  return { errors, prototypeKeys };
 }
 
 function unstorableText(text: string): string | null {
   if (text.includes('\u0000')) return 'contains a NUL character (\\u0000), which cannot be stored';
   if (!text.isWellFormed()) return 'contains an unpaired surrogate (invalid Unicode)';
   return null;
-}
-
-function leaf(path: string): string {
-  return path.slice(path.lastIndexOf('.') + 1) || 'event';
 }
