@@ -16,6 +16,7 @@ describe('event cursors', () => {
     'abc',
     Buffer.from('e1:x:1:2').toString('base64url'),
     Buffer.from('e1:n:1:0').toString('base64url'),
+    Buffer.from('e1:n:1:9223372036854775808').toString('base64url'),
     encodeIdCursor('3'),
   ])('refuse %j', (text) => {
     expect(decodeEventCursor(text)).toBeNull();

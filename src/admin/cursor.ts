@@ -1,3 +1,5 @@
+import { isDatabaseId } from '../common/query-params';
+
 /**
  * The cursor of the event list: base64url of the sort key of the last event of a page (lists
  * paged by id alone use src/common/id-cursor.ts). Keyset pagination goes on strictly after that
@@ -14,14 +16,12 @@ export interface EventCursor {
   id: string;
 }
 
-const ID = /^[1-9]\d{0,18}$/;
-
 export function encodeEventCursor(cursor: EventCursor): string {
   return Buffer.from(`e1:${cursor.order === 'newest' ? 'n' : 'o'}:${cursor.eventTimeMs}:${cursor.id}`).toString('base64url');
 }
 
 export function decodeEventCursor(text: string): EventCursor | null {
   const match = /^e1:([no]):(-?\d{1,16}):(\d+)$/.exec(Buffer.from(text, 'base64url').toString('latin1'));
-  if (!match || !ID.test(match[3])) return null;
+  if (!match || !isDatabaseId(match[3])) return null;
   return { order: match[1] === 'n' ? 'newest' : 'oldest', eventTimeMs: Number(match[2]), id: match[3] };
 }
