@@ -130,6 +130,15 @@ describe('OpenAPI document at /docs-json', () => {
         'GET /api/quarantine',
         'GET /api/quarantine/{id}',
         'POST /api/quarantine/{id}/replay',
+        'GET /api/hooks',
+        'POST /api/hooks/{id}/retry',
+        'GET /api/identities',
+        'GET /api/identities/{id}',
+        'GET /api/identities/{id}/face',
+        'GET /api/gallery/changes',
+        'GET /health/live',
+        'GET /health/ready',
+        'GET /metrics',
       ]),
     );
   });

@@ -239,6 +239,7 @@ describe('GET /api/events', () => {
     ['a limit that is not a number', { limit: 'all' }, 'limit'],
     ['a filter given twice', { dev_sno: ['a', 'b'] }, 'dev_sno'],
     ['a cursor that was not given out', { cursor: 'bm9wZQ' }, 'cursor'],
+    ['a cursor past the largest event id', { cursor: Buffer.from('e1:n:1:9999999999999999999').toString('base64url') }, 'cursor'],
     ['a count that is not a boolean', { count: 'yes please' }, 'count'],
   ];
 

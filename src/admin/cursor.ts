@@ -1,7 +1,10 @@
+import { isDatabaseId } from '../common/query-params';
+
 /**
- * Opaque page cursors: base64url of the sort key of the last item of a page. Keyset pagination
- * goes on strictly after that key, so a page costs the same however deep it is, and events that
- * arrive meanwhile neither shift the pages nor repeat an item.
+ * The cursor of the event list: base64url of the sort key of the last event of a page (lists
+ * paged by id alone use src/common/id-cursor.ts). Keyset pagination goes on strictly after that
+ * key, so a page costs the same however deep it is, and events that arrive meanwhile neither
+ * shift the pages nor repeat an item.
  */
 
 export type EventOrder = 'newest' | 'oldest';
@@ -13,24 +16,12 @@ export interface EventCursor {
   id: string;
 }
 
-const ID = /^[1-9]\d{0,18}$/;
-
 export function encodeEventCursor(cursor: EventCursor): string {
   return Buffer.from(`e1:${cursor.order === 'newest' ? 'n' : 'o'}:${cursor.eventTimeMs}:${cursor.id}`).toString('base64url');
 }
 
 export function decodeEventCursor(text: string): EventCursor | null {
   const match = /^e1:([no]):(-?\d{1,16}):(\d+)$/.exec(Buffer.from(text, 'base64url').toString('latin1'));
-  if (!match || !ID.test(match[3])) return null;
+  if (!match || !isDatabaseId(match[3])) return null;
   return { order: match[1] === 'n' ? 'newest' : 'oldest', eventTimeMs: Number(match[2]), id: match[3] };
-}
-
-/** The position after a quarantined event, newest first. */
-export function encodeQuarantineCursor(id: string): string {
-  return Buffer.from(`q1:${id}`).toString('base64url');
-}
-
-export function decodeQuarantineCursor(text: string): string | null {
-  const match = /^q1:(\d+)$/.exec(Buffer.from(text, 'base64url').toString('latin1'));
-  return match && ID.test(match[1]) ? match[1] : null;
 }

@@ -1,13 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, FindOptionsWhere, IsNull, LessThan } from 'typeorm';
-import { decodeIdCursor, encodeIdCursor, Page } from '../common/id-cursor';
+import { splitPage } from '../common/id-cursor';
 import {
-  GalleryChangeDto,
   GalleryChangeListQueryDto,
+  GalleryChangePageDto,
   IdentityDetailDto,
-  IdentityDto,
   IdentityListQueryDto,
+  IdentityPageDto,
   mapGalleryChange,
   mapGalleryFace,
   mapIdentity,
@@ -21,14 +21,15 @@ import { GalleryIdentityEntity } from './entities/gallery-identity.entity';
 export class GalleryAdminService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async listIdentities(query: IdentityListQueryDto): Promise<Page<IdentityDto>> {
+  async listIdentities(query: IdentityListQueryDto): Promise<IdentityPageDto> {
     const where: FindOptionsWhere<GalleryIdentityEntity> = {};
-    const before = decodeIdCursor(query.cursor);
+    const before = query.decodedCursor();
     if (before) where.id = LessThan(before);
     if (query.group_name !== undefined) where.groupName = query.group_name;
     if (query.identity_id !== undefined) where.identityId = query.identity_id;
-    const rows = await this.dataSource.getRepository(GalleryIdentityEntity).find({ where, order: { id: 'DESC' }, take: query.limit });
-    return { items: rows.map(mapIdentity), next_cursor: nextCursor(rows, query.limit) };
+    const rows = await this.dataSource.getRepository(GalleryIdentityEntity).find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
+    const page = splitPage(rows, query.limit, (row) => row.id);
+    return { items: page.rows.map(mapIdentity), next_cursor: page.next_cursor };
   }
 
   async findIdentity(id: string): Promise<IdentityDetailDto> {
@@ -50,16 +51,13 @@ export class GalleryAdminService {
     throw new NotFoundException(exists ? `gallery identity ${id} has no face` : `there is no gallery identity ${id}`);
   }
 
-  async listChanges(query: GalleryChangeListQueryDto): Promise<Page<GalleryChangeDto>> {
+  async listChanges(query: GalleryChangeListQueryDto): Promise<GalleryChangePageDto> {
     const where: FindOptionsWhere<GalleryChangeEntity> = {};
-    const before = decodeIdCursor(query.cursor);
+    const before = query.decodedCursor();
     if (before) where.id = LessThan(before);
     if (query.outcome) where.outcome = query.outcome;
-    const rows = await this.dataSource.getRepository(GalleryChangeEntity).find({ where, order: { id: 'DESC' }, take: query.limit });
-    return { items: rows.map(mapGalleryChange), next_cursor: nextCursor(rows, query.limit) };
+    const rows = await this.dataSource.getRepository(GalleryChangeEntity).find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
+    const page = splitPage(rows, query.limit, (row) => row.id);
+    return { items: page.rows.map(mapGalleryChange), next_cursor: page.next_cursor };
   }
-}
-
-function nextCursor(rows: { id: string }[], limit: number): string | null {
-  return rows.length === limit ? encodeIdCursor(rows[rows.length - 1].id) : null;
 }

@@ -1,46 +1,72 @@
 import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminApi } from '../auth/admin-api-key.guard';
-import type { Page } from '../common/id-cursor';
+import { ErrorResponseDto } from '../common/error-response';
+import { IMAGE_CONTENT_TYPES } from '../events/encoded-image';
 import {
-  GalleryChangeDto,
   GalleryChangeListQueryDto,
+  GalleryChangePageDto,
   IdentityDetailDto,
-  IdentityDto,
   IdentityIdParamsDto,
   IdentityListQueryDto,
+  IdentityPageDto,
 } from './dto/identity.dto';
 import { GalleryAdminService } from './gallery-admin.service';
 
-@Controller('api')
+const BadRequest = () =>
+  ApiBadRequestResponse({ type: ErrorResponseDto, description: 'An unknown parameter or a bad value, named in errors' });
+
+@ApiTags('gallery')
 @AdminApi()
+@Controller('api')
 export class GalleryController {
   constructor(private readonly gallery: GalleryAdminService) {}
 
-  /** Identities in the gallery, newest first. */
   @Get('identities')
-  listIdentities(@Query() query: IdentityListQueryDto): Promise<Page<IdentityDto>> {
+  @ApiOperation({
+    summary: 'Identities in the gallery',
+    description: 'The people the 1001 and 1002 hooks registered, newest first.',
+  })
+  @ApiOkResponse({ type: IdentityPageDto, description: 'One page of identities' })
+  @BadRequest()
+  listIdentities(@Query() query: IdentityListQueryDto): Promise<IdentityPageDto> {
     return this.gallery.listIdentities(query);
   }
 
-  /** One identity, with every face it had and what each hook about it did. */
   @Get('identities/:id')
+  @ApiOperation({ summary: 'One identity, with every face it had and what each hook about it did' })
+  @ApiOkResponse({ type: IdentityDetailDto, description: 'The identity' })
+  @BadRequest()
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No gallery identity with this id' })
   findIdentity(@Param() params: IdentityIdParamsDto): Promise<IdentityDetailDto> {
     return this.gallery.findIdentity(params.id);
   }
 
-  /** The identity's current face image. */
   @Get('identities/:id/face')
   @Header('Cache-Control', 'private, no-cache')
+  @ApiOperation({ summary: "The bytes of the identity's current face", description: 'With its content type and an ETag (the sha256 of the bytes).' })
+  @ApiOkResponse({
+    description: 'The image',
+    content: Object.fromEntries(IMAGE_CONTENT_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+    headers: { ETag: { description: 'The sha256 of the bytes, hex, quoted', schema: { type: 'string' } } },
+  })
+  @BadRequest()
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No gallery identity with this id, or it has no face' })
   async currentFace(@Param() params: IdentityIdParamsDto, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const face = await this.gallery.currentFace(params.id);
     res.setHeader('ETag', `"${face.sha256.toString('hex')}"`);
     return new StreamableFile(face.data, { type: face.contentType, length: face.byteSize });
   }
 
-  /** Everything the gallery did with hooks, newest first; `outcome=rejected` lists the refused registrations and why. */
   @Get('gallery/changes')
-  listChanges(@Query() query: GalleryChangeListQueryDto): Promise<Page<GalleryChangeDto>> {
+  @ApiOperation({
+    summary: 'What the gallery did with each hook',
+    description: 'Newest first; `outcome=rejected` lists the refused registrations and why.',
+  })
+  @ApiOkResponse({ type: GalleryChangePageDto, description: 'One page of changes' })
+  @BadRequest()
+  listChanges(@Query() query: GalleryChangeListQueryDto): Promise<GalleryChangePageDto> {
     return this.gallery.listChanges(query);
   }
 }

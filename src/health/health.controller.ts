@@ -1,4 +1,5 @@
 import { Controller, Get, HttpStatus } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -8,10 +9,12 @@ import {
 } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FieldErrorsException } from '../common/error-response';
+import { ErrorResponseDto, FieldErrorsException } from '../common/error-response';
+import { LivenessDto, ReadinessDto } from './health.dto';
 
 const PROBE_TIMEOUT_MS = 1000;
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -21,15 +24,24 @@ export class HealthController {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** The process answers. */
   @Get('live')
-  live(): { status: 'ok' } {
+  @ApiOperation({ summary: 'Liveness: the process answers', description: 'Checks nothing else; for a restart-on-failure probe.' })
+  @ApiOkResponse({ type: LivenessDto, description: 'The process is up' })
+  live(): LivenessDto {
     return { status: 'ok' };
   }
 
-  /** The database answers and every migration is applied: uploads can be stored. */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({
+    summary: 'Readiness: uploads can be stored',
+    description: 'The database answers within 1 s and every migration is applied; for a load balancer or a readiness probe.',
+  })
+  @ApiOkResponse({ type: ReadinessDto, description: 'Ready: every check is up' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'Not ready: one entry in errors per check that is down (field `database` or `migrations`), with the reason',
+  })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

@@ -1,11 +1,14 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { decodeIdCursor, encodeIdCursor, Page } from '../common/id-cursor';
-import { HookDto, HookListQueryDto, HookWithDeliveriesRow, mapHook } from './dto/hook.dto';
+import { splitPage } from '../common/id-cursor';
+import { HookDto, HookListQueryDto, HookPageDto, HookWithDeliveriesRow, mapHook } from './dto/hook.dto';
 import { HookDispatcher } from './hook-dispatcher.service';
 
-/** Hook seqs of one page, newest first, for each status filter (each reads an index, not every hook). */
+/**
+ * Hook seqs of one page, and one more to know whether a next page follows, newest first, for
+ * each status filter (each reads an index, not every hook).
+ */
 const PAGE_SQL: Record<'all' | 'pending' | 'delivered' | 'dead', string> = {
   all: `SELECT h."seq" FROM "hook" h WHERE h."seq" < $1 ORDER BY h."seq" DESC LIMIT $2`,
   dead: `SELECT DISTINCT d."hook_seq" AS "seq" FROM "hook_delivery" d
@@ -43,14 +46,12 @@ export class HooksAdminService {
     private readonly dispatcher: HookDispatcher,
   ) {}
 
-  async list(query: HookListQueryDto): Promise<Page<HookDto>> {
-    const after = decodeIdCursor(query.cursor) ?? MAX_SEQ;
-    const seqs: { seq: string }[] = await this.dataSource.query(PAGE_SQL[query.status ?? 'all'], [after, query.limit]);
-    const rows = await this.withDeliveries(seqs.map((row) => row.seq));
-    return {
-      items: rows.map(mapHook),
-      next_cursor: seqs.length === query.limit ? encodeIdCursor(seqs[seqs.length - 1].seq) : null,
-    };
+  async list(query: HookListQueryDto): Promise<HookPageDto> {
+    const before = query.decodedCursor() ?? MAX_SEQ;
+    const seqs: { seq: string }[] = await this.dataSource.query(PAGE_SQL[query.status ?? 'all'], [before, query.limit + 1]);
+    const page = splitPage(seqs, query.limit, (row) => row.seq);
+    const rows = await this.withDeliveries(page.rows.map((row) => row.seq));
+    return { items: rows.map(mapHook), next_cursor: page.next_cursor };
   }
 
   /** Makes the hook's dead deliveries pending again, with a fresh retry schedule, due now. */

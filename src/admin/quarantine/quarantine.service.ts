@@ -2,9 +2,9 @@ import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { ErrorResponse, FieldErrorsException } from '../../common/error-response';
+import { splitPage } from '../../common/id-cursor';
 import { QuarantinedEventEntity } from '../../events/entities/quarantined-event.entity';
 import { HistoryEventIngestService, IngestResult } from '../../events/history-event-ingest.service';
-import { decodeQuarantineCursor, encodeQuarantineCursor } from '../cursor';
 import {
   mapQuarantinedEvent,
   mapQuarantinedEventDetail,
@@ -28,7 +28,7 @@ export class QuarantineService {
 
   /** Newest first, without the payloads (they may hold images). */
   async list(query: QuarantineListQueryDto): Promise<QuarantinePageDto> {
-    const before = query.cursor === undefined ? undefined : decodeQuarantineCursor(query.cursor)!;
+    const before = query.decodedCursor();
     const rows = await this.quarantine.find({
       select: {
         id: true,
@@ -48,11 +48,8 @@ export class QuarantineService {
       order: { id: 'DESC' },
       take: query.limit + 1,
     });
-    const items = rows.slice(0, query.limit).map(mapQuarantinedEvent);
-    return {
-      items,
-      next_cursor: rows.length > query.limit ? encodeQuarantineCursor(items[items.length - 1].id) : null,
-    };
+    const page = splitPage(rows, query.limit, (row) => row.id);
+    return { items: page.rows.map(mapQuarantinedEvent), next_cursor: page.next_cursor };
   }
 
   async detail(id: string): Promise<QuarantinedEventDetailDto> {

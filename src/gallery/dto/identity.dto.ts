@@ -1,30 +1,20 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { HookType } from '../../hooks/entities/hook.entity';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto';
+import { IMAGE_KINDS, ImageKind } from '../../events/dto/history-event.dto';
+import { HOOK_TYPES, HookType } from '../../hooks/entities/hook.entity';
 import { GALLERY_OUTCOMES, GalleryChangeEntity, GalleryOutcome } from '../entities/gallery-change.entity';
 import type { GalleryFaceEntity } from '../entities/gallery-face.entity';
 import type { GalleryIdentityEntity } from '../entities/gallery-identity.entity';
 
-class PageQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number from 1 to 500' })
-  @Min(1, { message: 'limit must be a whole number from 1 to 500' })
-  @Max(500, { message: 'limit must be a whole number from 1 to 500' })
-  limit: number = 50;
-
-  @IsOptional()
-  @IsString({ message: 'cursor must be a next_cursor value from an earlier page' })
-  cursor?: string;
-}
-
 export class IdentityListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only the identities of this gallery group, exactly', example: 'default_group' })
   @IsOptional()
   @IsString()
   @MaxLength(256)
   group_name?: string;
 
-  /** The box's identity_id. */
+  @ApiPropertyOptional({ description: "Only the identity with this box identity_id, exactly", example: '1602612036.3828533' })
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -32,58 +22,127 @@ export class IdentityListQueryDto extends PageQueryDto {
 }
 
 export class GalleryChangeListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: GALLERY_OUTCOMES, description: 'Only the changes with this outcome; `rejected`: the refused registrations' })
   @IsOptional()
   @IsIn(GALLERY_OUTCOMES, { message: `outcome must be one of ${GALLERY_OUTCOMES.join(', ')}` })
   outcome?: GalleryOutcome;
 }
 
 export class IdentityIdParamsDto {
+  @ApiProperty({ description: 'The gallery identity id (`id` in the identity list, not the box identity_id)', example: '7' })
   @Matches(/^[1-9]\d{0,17}$/, { message: 'id must be a gallery identity id (a positive whole number)' })
   id: string;
 }
 
-export interface IdentityDto {
+export class IdentityDto {
+  @ApiProperty({ description: 'The gallery identity id', example: '7' })
   id: string;
+
+  @ApiProperty({ example: 'default_group' })
   group_name: string;
+
+  @ApiProperty({ description: "The box's identity_id", example: '1602612036.3828533' })
   identity_id: string;
+
+  @ApiProperty({ example: 'stranger' })
   name: string;
+
+  @ApiProperty({ description: '1 employee, 2 visitor, 3 blacklist, 4 stranger, 5 VIP, as the latest event said', example: 4 })
   person_type: number;
+
+  @ApiProperty({ format: 'date-time' })
   created_at: string;
+
+  @ApiProperty({ format: 'date-time' })
   updated_at: string;
-  /** The current face's bytes (admin API key required). */
+
+  @ApiProperty({ description: "Where the current face's bytes are served (admin API key required)", example: '/api/identities/7/face' })
   face_url: string;
 }
 
-export interface GalleryFaceDto {
+export class GalleryFaceDto {
+  @ApiProperty({ example: '12' })
   id: string;
-  image_kind: string;
+
+  @ApiProperty({ enum: IMAGE_KINDS, description: 'Which image of the event it was taken from' })
+  image_kind: ImageKind;
+
+  @ApiProperty({ example: 'image/jpeg' })
   content_type: string;
+
+  @ApiProperty({ example: 37580 })
   byte_size: number;
+
+  @ApiProperty({ description: 'sha256 of the bytes, hex' })
   sha256: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The event it was taken from; null once retention removed that event' })
   event_id: string | null;
+
+  @ApiProperty({ format: 'uuid', description: 'The hook that brought it' })
   hook_id: string;
+
+  @ApiProperty({ format: 'date-time' })
   created_at: string;
-  /** null for the current face. */
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a newer face took its place; null for the current face' })
   replaced_at: string | null;
 }
 
-export interface GalleryChangeDto {
+export class GalleryChangeDto {
+  @ApiProperty({ format: 'uuid', description: 'The hook it handled (one change per hook)' })
   hook_id: string;
+
+  @ApiProperty({ enum: HOOK_TYPES })
   hook_type: HookType;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The event that caused the hook; null once retention removed it' })
   event_id: string | null;
+
+  @ApiProperty({ example: 'default_group' })
   group_name: string;
+
+  @ApiProperty({ description: "The box's identity_id", example: '1602612036.3828533' })
   identity_id: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The gallery identity it concerns; null for a rejected registration' })
   gallery_identity_id: string | null;
+
+  @ApiProperty({ enum: GALLERY_OUTCOMES })
   outcome: GalleryOutcome;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why it was rejected (or why nothing changed), in words' })
   reason: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The face it registered, if it registered one' })
   face_id: string | null;
+
+  @ApiProperty({ format: 'date-time' })
   created_at: string;
 }
 
-export interface IdentityDetailDto extends IdentityDto {
+export class IdentityDetailDto extends IdentityDto {
+  @ApiProperty({ type: [GalleryFaceDto], description: 'Every face it had, oldest first; the current one has replaced_at null' })
   faces: GalleryFaceDto[];
-  /** What each hook about this identity did, oldest first. */
+
+  @ApiProperty({ type: [GalleryChangeDto], description: 'What each hook about this identity did, oldest first' })
   history: GalleryChangeDto[];
+}
+
+export class IdentityPageDto {
+  @ApiProperty({ type: [IdentityDto], description: 'Newest first' })
+  items: IdentityDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  next_cursor: string | null;
+}
+
+export class GalleryChangePageDto {
+  @ApiProperty({ type: [GalleryChangeDto], description: 'Newest first' })
+  items: GalleryChangeDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  next_cursor: string | null;
 }
 
 export function mapIdentity(identity: GalleryIdentityEntity): IdentityDto {

@@ -21,21 +21,12 @@ import {
   WANT_ACTIONS,
   WantAction,
 } from '../../../events/dto/history-event.dto';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../common/page-query.dto';
+import { IsDatabaseId, IsNotBelow, ToBoolean, ToNumber, ToNumberList } from '../../../common/query-params';
 import { decodeEventCursor, EventCursor, EventOrder } from '../../cursor';
-import {
-  INSTANT_FORMAT,
-  IsDatabaseId,
-  IsInstant,
-  IsNotBelow,
-  ToBoolean,
-  ToInstant,
-  ToNumber,
-  ToNumberList,
-} from '../../query-params';
+import { INSTANT_FORMAT, IsInstant, ToInstant } from '../../instant-params';
 
 export const EVENT_ORDERS: EventOrder[] = ['newest', 'oldest'];
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
 
 const Text = () =>
   applyDecorators(

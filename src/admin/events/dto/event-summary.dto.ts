@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SUMMARY_DIMENSIONS, SummaryDimension } from '../../stats/entities/event-count-slot.entity';
-import { INSTANT_FORMAT, IsInstant, IsNotBelow, ToInstant } from '../../query-params';
+import { IsNotBelow } from '../../../common/query-params';
+import { INSTANT_FORMAT, IsInstant, ToInstant } from '../../instant-params';
 
 export const SUMMARY_BUCKETS = ['hour', 'day'] as const;
 export type SummaryBucket = (typeof SUMMARY_BUCKETS)[number];

@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { FieldErrorDto } from '../../../common/error-response';
+import { PageQueryDto } from '../../../common/page-query.dto';
+import { IsDatabaseId, ToBoolean } from '../../../common/query-params';
 import { MAX_TEXT_LENGTH } from '../../../events/dto/history-event.dto';
 import type { QuarantinedEventEntity, UploadFormat } from '../../../events/entities/quarantined-event.entity';
-import { decodeQuarantineCursor } from '../../cursor';
-import { IsDatabaseId, ToBoolean, ToNumber } from '../../query-params';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../events/dto/event-query.dto';
 
-export class QuarantineListQueryDto {
+export class QuarantineListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: "Only the rejects of this box (ext_data.dev_sno, when it could be read)" })
   @IsOptional()
   @IsString({ message: '$property must be given once, as text' })
@@ -19,25 +18,6 @@ export class QuarantineListQueryDto {
   @ToBoolean()
   @IsBoolean({ message: '$property must be true or false' })
   replayed?: boolean;
-
-  @ApiPropertyOptional({ description: `Items per page, 1 to ${MAX_PAGE_SIZE}`, default: DEFAULT_PAGE_SIZE })
-  @ToNumber()
-  @IsInt({ message: `$property must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-  @Min(1, { message: `$property must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-  @Max(MAX_PAGE_SIZE, { message: `$property must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-  limit: number = DEFAULT_PAGE_SIZE;
-
-  @ApiPropertyOptional({ description: "The previous page's next_cursor" })
-  @IsOptional()
-  @IsString({ message: '$property must be given once, as text' })
-  @ValidateBy({
-    name: 'isQuarantineCursor',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && decodeQuarantineCursor(value) !== null,
-      defaultMessage: () => 'cursor must be the next_cursor of an earlier page',
-    },
-  })
-  cursor?: string;
 }
 
 export class QuarantineIdParams {

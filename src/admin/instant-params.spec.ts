@@ -1,4 +1,4 @@
-import { parseInstant } from './query-params';
+import { parseInstant } from './instant-params';
 
 describe('parseInstant', () => {
   it.each([

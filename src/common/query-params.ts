@@ -1,0 +1,69 @@
+import { Transform } from 'class-transformer';
+import { ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
+
+/**
+ * Conversions and checks for query-string and path parameters. A value that does not convert is
+ * left as it came, so that the validator after it names the parameter and says what is expected.
+ */
+
+const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+const toNumber = (value: unknown) => (typeof value === 'string' && NUMBER_TEXT.test(value.trim()) ? Number(value) : value);
+
+/** Decimal text to a number; anything else stays as it came. */
+export const ToNumber = () => Transform(({ value }: { value: unknown }) => toNumber(value));
+
+/** `true` or `false`; anything else stays as it came. */
+export const ToBoolean = () =>
+  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+/** `1,4` or `person_type=1&person_type=4`: a list of numbers (items that are not numbers stay as they came). */
+export const ToNumberList = () =>
+  Transform(({ value }: { value: unknown }) => {
+    const items = Array.isArray(value) ? value : [value];
+    if (!items.every((item) => typeof item === 'string')) return value;
+    return (items as string[]).flatMap((item) => item.split(',')).map(toNumber);
+  });
+
+/**
+ * This property, when present, must not be below the property `lower` (when present too):
+ * `to` after `from`, `score_max` at least `score_min`.
+ */
+export function IsNotBelow(lower: string, strictly: boolean, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isNotBelow',
+      constraints: [lower],
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) => {
+          const other = (args?.object as Record<string, unknown>)[lower];
+          if (other === undefined || value === undefined) return true;
+          const [a, b] = [Number(other), Number(value)];
+          return Number.isNaN(a) || Number.isNaN(b) || (strictly ? b > a : b >= a);
+        },
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} must be ${strictly ? 'after' : 'at least'} ${lower}`,
+      },
+    },
+    options,
+  );
+}
+
+/** A positive int8 (bigint column) value, as text. */
+export function isDatabaseId(value: unknown): value is string {
+  return typeof value === 'string' && /^[1-9]\d{0,18}$/.test(value) && BigInt(value) <= 9_223_372_036_854_775_807n;
+}
+
+/** A positive int8 id, as text: `/api/events/41`. */
+export function IsDatabaseId(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDatabaseId',
+      validator: {
+        validate: isDatabaseId,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a positive whole number (an id)`,
+      },
+    },
+    options,
+  );
+}
