@@ -37,14 +37,17 @@ describe('a database outage under load', () => {
   it('answers only 200 or 503 while PostgreSQL is down, never hangs or crashes, and recovers by itself', async () => {
     const baseUrl = `http://127.0.0.1:${service.port}`;
     const template = sampleEvent('gate-employee.json');
+    // The boxes upload until a second after the database is back, so that they live through the outage.
+    let stopped = false;
     const load = runBoxes({
       baseUrl: () => baseUrl,
       boxes: 4,
-      eventsPerBox: 60,
+      eventsPerBox: 100_000,
       firstTimestamp: 1_650_000_000_000,
       event: (timestamp) => ({ ...template, timestamp }),
       requestTimeoutMs: 15_000,
       retryDelayMs: 100,
+      stop: () => stopped,
     });
 
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -63,20 +66,24 @@ describe('a database outage under load', () => {
 
     await database.start();
     await until('readiness to come back', async () => (await fetch(`${baseUrl}/health/ready`)).status === 200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    stopped = true;
     const run = await load;
 
     expect(service.child.exitCode).toBeNull();
     expect([...run.statuses.keys()].sort()).toEqual([200, 503]);
-    expect(run.acknowledged.size).toBe(240);
+    expect(run.acknowledged.size).toBeGreaterThan(0);
 
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      const { rows } = await client.query(
-        'SELECT count(*)::int AS events, count(DISTINCT timestamp_ms)::int AS distinct_events FROM history_event WHERE timestamp_ms BETWEEN $1 AND $2',
-        [1_650_000_000_000, 1_650_000_000_239],
+      const { rows } = await client.query<{ timestamp_ms: string; copies: number }>(
+        'SELECT timestamp_ms, count(*)::int AS copies FROM history_event WHERE timestamp_ms >= $1 GROUP BY timestamp_ms',
+        [1_650_000_000_000],
       );
-      expect(rows[0]).toEqual({ events: 240, distinct_events: 240 });
+      const stored = new Set(rows.map((row) => Number(row.timestamp_ms)));
+      expect([...run.acknowledged].filter((timestamp) => !stored.has(timestamp))).toEqual([]);
+      expect(rows.filter((row) => row.copies > 1)).toEqual([]);
     } finally {
       await client.end();
     }
