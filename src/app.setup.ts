@@ -7,6 +7,7 @@ import { rejectDeepBodies } from './common/json-depth';
 import { requestValidationPipe } from './common/validation-errors';
 import { EnvironmentVariables } from './config/environment';
 import { ingestGate } from './events/ingest-gate';
+import { multipartUploads } from './events/multipart-uploads';
 import { HttpDrainService } from './lifecycle/http-drain.service';
 import { httpLogger } from './logging/http-logger';
 import { ROOT_LOGGER } from './logging/logging.module';
@@ -34,6 +35,7 @@ export function configureApp(app: NestExpressApplication, settings: EnvironmentV
   app.use(uploads.check);
   app.useBodyParser('json', { limit: settings.BODY_LIMIT, type: JSON_TYPES });
   app.useBodyParser('urlencoded', { limit: settings.BODY_LIMIT, extended: false, parameterLimit: 1000 });
+  app.use(multipartUploads(settings));
   app.use(rejectDeepBodies(settings.JSON_MAX_DEPTH));
   setupOpenApi(app);
 }

@@ -6,11 +6,8 @@ import {
   Post,
   Req,
   UnsupportedMediaTypeException,
-  UploadedFiles,
-  UseInterceptors,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AnyFilesInterceptor } from '@nestjs/platform-express';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -86,9 +83,8 @@ export class HistoryEventController {
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Over BODY_LIMIT (or IMAGE_MAX_BYTES for a file part)' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Another content type or charset' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The database cannot be reached: retry later' })
-  @UseInterceptors(AnyFilesInterceptor())
-  async upload(@Req() req: Request, @UploadedFiles() files?: FormFile[]): Promise<IngestResponseDto> {
-    const upload = this.toUpload(req, files ?? []);
+  async upload(@Req() req: Request): Promise<IngestResponseDto> {
+    const upload = this.toUpload(req, (req.files as FormFile[] | undefined) ?? []);
     addToRequestLog(req, { dev_sno: devSnosOf(upload.events) });
     const results = await this.ingestService.ingest(upload);
     addToRequestLog(req, { outcome: countResults(results) });
