@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { sampleEvent } from './support/samples';
@@ -115,5 +117,48 @@ describe('ingest security', () => {
         await behindProxy.close();
       }
     });
+  });
+});
+
+describe('INGEST_CONCURRENCY', () => {
+  it('makes uploads wait for a slot, and gives the slot of a client that went away back', async () => {
+    const target = await createTestApp({ INGEST_CONCURRENCY: '1' });
+    try {
+      const server = target.app.getHttpServer() as unknown as Server;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      // The first upload takes the only slot and keeps it: its body never ends.
+      const holder = connect(port);
+      holder.write(`POST ${HISTORY_EVENT_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+      // The second waits for the slot, then goes away.
+      const quitter = connect(port);
+      quitter.write(`POST ${HISTORY_EVENT_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      quitter.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      holder.destroy();
+
+      // Both slots came back: an upload now goes through.
+      const response = await fetch(`http://127.0.0.1:${port}${HISTORY_EVENT_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(freshEvent()),
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(response.status).toBe(200);
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          fetch(`http://127.0.0.1:${port}${HISTORY_EVENT_PATH}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(freshEvent()),
+            signal: AbortSignal.timeout(5000),
+          }).then((answer) => answer.status),
+        ),
+      );
+      expect(answers).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      await target.close();
+    }
   });
 });

@@ -120,6 +120,17 @@ export class EnvironmentVariables {
   @Max(256, { message: 'must be a whole number between 8 and 256' })
   JSON_MAX_DEPTH = 32;
 
+  /**
+   * Uploads processed at once; more wait, their bodies unread, until one is done. Beyond what the
+   * database pool can take, more at once only costs memory (a 300 KB photo is ~2 MB in flight).
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 1 and 1000' })
+  @Min(1, { message: 'must be a whole number between 1 and 1000' })
+  @Max(1000, { message: 'must be a whole number between 1 and 1000' })
+  INGEST_CONCURRENCY = 16;
+
   @Expose()
   @IsEnum(InvalidEventPolicy, { message: 'must be quarantine or reject' })
   INVALID_EVENT_POLICY = InvalidEventPolicy.Quarantine;

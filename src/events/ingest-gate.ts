@@ -2,6 +2,7 @@ import { ForbiddenException, NotFoundException, UnauthorizedException } from '@n
 import type { NextFunction, Request, Response } from 'express';
 import { AddressList } from '../common/address-list';
 import { SecretSet } from '../common/secret-set';
+import { Slots } from '../common/slots';
 import { EnvironmentVariables } from '../config/environment';
 import { MetricsService } from '../metrics/metrics.service';
 import { HISTORY_EVENT_PATH } from './history-event.controller';
@@ -29,12 +30,14 @@ type UploadRequest = Request & { [UPLOAD]?: UploadAddress };
  * - `check` (after the request logger, so that refusals are logged): refuses clients outside
  *   INGEST_ALLOW_CIDRS (403) and, with INGEST_TOKEN set, uploads without one of the tokens
  *   (path segment, `?token=`, or the X-Ingest-Token header), compared in constant time (401);
- *   it times every upload and counts its size in the metrics.
+ *   it times every upload and counts its size in the metrics; and it lets INGEST_CONCURRENCY
+ *   uploads through at once, the others waiting with their bodies unread (TCP backpressure).
  */
 export function ingestGate(settings: EnvironmentVariables, metrics: MetricsService) {
   const bases = [...new Set([HISTORY_EVENT_PATH, ...settings.INGEST_PATHS].map(normalise))];
   const allowed = settings.INGEST_ALLOW_CIDRS.length > 0 ? new AddressList(settings.INGEST_ALLOW_CIDRS) : undefined;
   const tokens = new SecretSet(settings.INGEST_TOKEN);
+  const slots = new Slots(settings.INGEST_CONCURRENCY);
 
   const rewrite = (req: UploadRequest, _res: Response, next: NextFunction) => {
     const path = req.path;
@@ -67,7 +70,18 @@ export function ingestGate(settings: EnvironmentVariables, metrics: MetricsServi
         );
       }
     }
-    next();
+    // A client may go away while it waits: its slot is given back as soon as it has one.
+    let granted = false;
+    let gone = false;
+    res.once('close', () => {
+      gone = true;
+      if (granted) slots.give();
+    });
+    slots.take(() => {
+      granted = true;
+      if (gone) slots.give();
+      else next();
+    });
   };
 
   return { rewrite, check };
