@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runBoxes } from './support/box-client';
-import { freePort, PostgresServer } from './support/postgres-server';
+import { freePort } from './support/free-port';
+import { PostgresServer } from './support/postgres-server';
 import { sampleEvent } from './support/samples';
 import { ServiceProcess, startService } from './support/service-process';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runBoxes } from './support/box-client';
-import { freePort } from './support/postgres-server';
+import { freePort } from './support/free-port';
 import { sampleEvent } from './support/samples';
 import { ServiceProcess, startService } from './support/service-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';

@@ -8,7 +8,8 @@ import { readSample, sampleEvent } from './support/samples';
 import { startService } from './support/service-process';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
-import { freePort, WebhookReceiver } from './support/webhook-receiver';
+import { freePort } from './support/free-port';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 interface WebhookState {
   hook_id: string;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { pollUntil } from './support/poll';
 import { sampleEvent } from './support/samples';
-import { createTestApp, TestApp } from './support/test-app';
+import { createTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 
 let nextTimestamp = 1_630_000_000_000;
 const freshEvent = (name = 'gate-employee.json'): Record<string, any> => ({ ...sampleEvent(name), timestamp: nextTimestamp++ });
@@ -141,5 +141,25 @@ describe('operations', () => {
         await plain.close();
       }
     });
+  });
+});
+
+describe('the admin API rate limit', () => {
+  it('answers 429 in the error shape past ADMIN_RATE_LIMIT_PER_MINUTE, per client, and leaves uploads alone', async () => {
+    const target = await createTestApp({ ADMIN_RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const server = target.app.getHttpServer();
+      const admin = () => request(server).get('/api/devices').set('Authorization', `Bearer ${TEST_ADMIN_KEY}`);
+      for (let call = 0; call < 3; call++) await admin().expect(200);
+      const refused = await admin().expect(429);
+      expect(refused.body).toEqual({ status: 429, message: 'too many requests to the admin API: retry in a minute', errors: [] });
+      // Without a key too: the limit comes before the key is looked at.
+      await request(server).get('/api/devices').expect(429);
+      for (let upload = 0; upload < 5; upload++) {
+        await request(server).post(HISTORY_EVENT_PATH).send(freshEvent()).expect(200);
+      }
+    } finally {
+      await target.close();
+    }
   });
 });

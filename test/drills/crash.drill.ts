@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { runBoxes } from '../support/box-client';
 import { TEST_WEBHOOK_SECRET } from '../support/hooks';
 import { pollUntil } from '../support/poll';
-import { freePort } from '../support/postgres-server';
+import { freePort } from '../support/free-port';
 import { sampleEvent } from '../support/samples';
 import { ServiceProcess, startService } from '../support/service-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';

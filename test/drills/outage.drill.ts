@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { runBoxes } from '../support/box-client';
 import { pollUntil } from '../support/poll';
-import { freePort, PostgresServer } from '../support/postgres-server';
+import { freePort } from '../support/free-port';
+import { PostgresServer } from '../support/postgres-server';
 import { sampleEvent } from '../support/samples';
 import { ServiceProcess, startService } from '../support/service-process';
 
