@@ -17,4 +17,6 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 9528
 VOLUME ["/data"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
+  CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 9528) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 CMD ["node", "dist/main.js"]

@@ -5,12 +5,12 @@
 // times until the receiver has accepted every hook (the in-process gallery gets each one too).
 // Runs on a fresh embedded PostgreSQL, or on DATABASE_URL (a database it may fill and leave).
 //   node bench/hooks.js [--hooks 5000] [--identities 100] [--images false]
-const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdtempSync, chmodSync, readFileSync, rmSync } = require('node:fs');
 const { createServer } = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { startProcess, stopProcess } = require('./lib');
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, arg, index, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[index + 1]]] : pairs), []),
@@ -19,28 +19,6 @@ const hookCount = Number(args.hooks ?? 5000);
 const withImages = args.images === 'true';
 const identities = Number(args.identities ?? 100);
 const sample = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'fixtures', 'samples', 'gallery-update-1002.json'), 'utf8'));
-
-function startService(env) {
-  return new Promise((resolve, reject) => {
-    const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-    const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'dist', 'main.js')], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'log', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on \S+:(\d+)/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
-  });
-}
-
-async function stop(child) {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.on('exit', resolve));
-}
 
 /** Events of --identities people (hooks of one person are delivered in order), 100 per request; without images unless --images true. */
 async function store(port) {
@@ -95,15 +73,15 @@ async function main() {
   };
   const running = new Set();
   try {
-    const writer = await startService({ ...env, HOOK_DISPATCHER_ENABLED: 'false' });
-    running.add(writer.child);
+    const writer = await startProcess({ ...env, HOOK_DISPATCHER_ENABLED: 'false' });
+    running.add(writer);
     await store(writer.port);
-    await stop(writer.child);
-    running.delete(writer.child);
+    await stopProcess(writer);
+    running.delete(writer);
 
     const started = performance.now();
-    const dispatcher = await startService(env);
-    running.add(dispatcher.child);
+    const dispatcher = await startProcess(env);
+    running.add(dispatcher);
     const ready = performance.now();
     const finished = await done;
     const seconds = (finished - ready) / 1000;
@@ -119,7 +97,7 @@ async function main() {
       },
     ]);
   } finally {
-    for (const child of running) await stop(child);
+    for (const started of running) await stopProcess(started);
     server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

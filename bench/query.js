@@ -6,17 +6,12 @@
 // with BENCH_DATABASE_URL=postgresql://user@host:5432/postgres, a database se3_bench_<pid>
 // created on that server (and dropped at the end). It then starts the built service on it
 // (node dist/main.js) and times each query through HTTP, one request at a time.
-const { spawn } = require('node:child_process');
-const { chmodSync, mkdtempSync, rmSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
 const { parseArgs } = require('node:util');
-const { Client } = require('pg');
 const { DataSource } = require('typeorm');
-const { EmbeddedPostgres } = require('../dist/database/embedded-postgres');
 const { runMigrations } = require('../dist/database/migration-runner');
 const { typeOrmOptions } = require('../dist/database/typeorm-options');
 const { seedEvents } = require('../dist/admin/seed/event-seeder');
+const { benchServer, startProcess, stopProcess } = require('./lib');
 
 const { values: args } = parseArgs({
   options: {
@@ -33,62 +28,9 @@ const TZ = 'Europe/Berlin';
 /** Both seedings cover the same 12 months: the larger table is denser, as a busier site's would be. */
 const END = new Date(Date.UTC(2026, 0, 1));
 
-async function createDatabase() {
-  const serverUrl = process.env.BENCH_DATABASE_URL;
-  if (serverUrl) {
-    const name = `se3_bench_${process.pid}`;
-    const admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      where: `a database of its own on ${url.host}`,
-      drop: async () => {
-        const client = new Client({ connectionString: serverUrl });
-        await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await client.end();
-      },
-    };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'se3-bench-query-'));
-  chmodSync(dataDir, 0o755);
-  const server = await EmbeddedPostgres.start({ dataDir, port: 0, database: 'se3_bench' });
-  return {
-    url: server.url,
-    where: `an embedded PostgreSQL in ${dataDir}`,
-    drop: async () => {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-function startService(databaseUrl) {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, ADMIN_API_KEYS: KEY, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on \S+:(\d+)/.exec(output);
-      if (match) resolve({ child, exited, base: `http://127.0.0.1:${match[1]}` });
-    });
-    void exited.then((code) => reject(new Error(`the service exited (${code}) before listening: ${output}`)));
-  });
-}
-
-async function stopService(service) {
-  service.stopping = true;
-  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
-  await service.exited;
-}
+/** The built service on the benchmark database, with a rate limit that the benchmark cannot reach. */
+const startService = (databaseUrl, dataDir) =>
+  startProcess({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, ADMIN_API_KEYS: KEY, ADMIN_RATE_LIMIT_PER_MINUTE: '1000000' });
 
 async function get(base, path) {
   const response = await fetch(base + path, { headers: { authorization: `Bearer ${KEY}` } });
@@ -140,16 +82,17 @@ async function measure(base, dataSource) {
 }
 
 async function main() {
-  const database = await createDatabase();
-  console.log(`benchmark database: ${database.where}`);
-  const dataSource = await new DataSource(typeOrmOptions(database.url, 2)).initialize();
+  const server = await benchServer('query');
+  const databaseUrl = await server.database('query');
+  console.log(`benchmark database: ${server.where}`);
+  const dataSource = await new DataSource(typeOrmOptions(databaseUrl, 2)).initialize();
   let service;
   try {
     await runMigrations(dataSource);
     const log = (message) => console.log(`  ${message}`);
     let seeded = await seedEvents(dataSource, { events: SMALL, end: END, months: 12, log });
     console.log(`seeded ${SMALL} events in ${(seeded.milliseconds / 1000).toFixed(1)} s`);
-    service = await startService(database.url);
+    service = await startService(databaseUrl, server.dataDir);
     const running = service;
     void running.exited.then((code) => running.stopping || console.error(`the service exited (${code}) during the benchmark`));
     const small = await measure(service.base, dataSource);
@@ -171,9 +114,12 @@ async function main() {
       })),
     );
   } finally {
-    if (service) await stopService(service);
+    if (service) {
+      service.stopping = true;
+      await stopProcess(service);
+    }
     await dataSource.destroy();
-    await database.drop();
+    await server.close();
   }
 }
 

@@ -30,6 +30,8 @@ function load(target, payload, connections, seconds) {
         method: 'POST',
         connections,
         duration: seconds,
+        // A box waits long for its answer: a batch queued behind others is slow, not failed.
+        timeout: 60,
         headers: { 'content-type': 'application/json' },
         requests: [{ setupRequest: (request) => ({ ...request, body: payload.render(next) }) }],
       },
