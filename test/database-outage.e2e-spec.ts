@@ -1,38 +1,25 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { runBoxes } from './support/box-client';
-import { freePort } from './support/free-port';
-import { PostgresServer } from './support/postgres-server';
+import { pollUntil } from './support/poll';
+import { PostgresServer, serviceOnItsOwnPostgres, ServiceOnOwnPostgres } from './support/postgres-server';
 import { sampleEvent } from './support/samples';
-import { ServiceProcess, startService } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
 
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
+const until = (what: string, check: () => Promise<boolean>) =>
+  pollUntil(() => check().catch(() => false), (done) => done, { timeoutMs: 30_000, intervalMs: 100, what });
 
 describe('a database outage under load', () => {
-  let dataDir: string;
+  let setup: ServiceOnOwnPostgres;
   let database: PostgresServer;
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'se3-outage-'));
-    await chmod(dataDir, 0o755);
-    database = new PostgresServer(join(dataDir, 'pg'), await freePort());
-    await database.start();
-    service = await startService({ DATABASE_URL: database.url, DATA_DIR: join(dataDir, 'service') });
+    setup = await serviceOnItsOwnPostgres('outage');
+    ({ database, service } = setup);
   }, 60_000);
 
   afterAll(async () => {
-    service?.child.kill('SIGKILL');
-    await database?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   it('answers only 200 or 503 while PostgreSQL is down, never hangs or crashes, and recovers by itself', async () => {

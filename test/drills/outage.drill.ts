@@ -1,13 +1,9 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { runBoxes } from '../support/box-client';
 import { pollUntil } from '../support/poll';
-import { freePort } from '../support/free-port';
-import { PostgresServer } from '../support/postgres-server';
+import { PostgresServer, serviceOnItsOwnPostgres, ServiceOnOwnPostgres } from '../support/postgres-server';
 import { sampleEvent } from '../support/samples';
-import { ServiceProcess, startService } from '../support/service-process';
+import { ServiceProcess } from '../support/service-process';
 
 /**
  * Outage drill (`npm run drill:outage`): boxes upload distinct events while PostgreSQL is
@@ -21,22 +17,17 @@ const EVENTS_PER_BOX = Number(process.env.DRILL_EVENTS_PER_BOX ?? 150);
 const FIRST_TIMESTAMP = 1_710_000_000_000;
 
 describe('outage drill', () => {
-  let dataDir: string;
+  let setup: ServiceOnOwnPostgres;
   let database: PostgresServer;
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'se3-drill-outage-'));
-    await chmod(dataDir, 0o755);
-    database = new PostgresServer(join(dataDir, 'pg'), await freePort());
-    await database.start();
-    service = await startService({ DATABASE_URL: database.url, DATA_DIR: join(dataDir, 'service') });
+    setup = await serviceOnItsOwnPostgres('drill-outage');
+    ({ database, service } = setup);
   }, 60_000);
 
   afterAll(async () => {
-    service?.child.kill('SIGKILL');
-    await database?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   it('answers only 200 or 503, recovers without a restart, and loses nothing acknowledged', async () => {

@@ -1,5 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { MAIN_JS, assertBuilt } from './service-process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { MAIN_JS, assertBuilt, ServiceProcess, startService } from './service-process';
 
 /**
  * A real PostgreSQL server the test can stop and start again at the same address, to play an
@@ -46,4 +50,29 @@ export class PostgresServer {
     child.kill('SIGTERM');
     await exited;
   }
+}
+
+/** The service (a child process) on a PostgreSQL server of its own, which the test may stop and start. */
+export interface ServiceOnOwnPostgres {
+  database: PostgresServer;
+  service: ServiceProcess;
+  close(): Promise<void>;
+}
+
+export async function serviceOnItsOwnPostgres(label: string): Promise<ServiceOnOwnPostgres> {
+  const dataDir = await mkdtemp(join(tmpdir(), `se3-${label}-`));
+  // As root, PostgreSQL runs as the postgres user, which must be able to enter the folder.
+  await chmod(dataDir, 0o755);
+  const database = new PostgresServer(join(dataDir, 'pg'), await freePort());
+  await database.start();
+  const service = await startService({ DATABASE_URL: database.url, DATA_DIR: join(dataDir, 'service') });
+  return {
+    database,
+    service,
+    close: async () => {
+      service.child.kill('SIGKILL');
+      await database.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
