@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { adminGet, upload } from './support/admin-api';
-import { readSample, sampleEvent, sampleNames } from './support/samples';
+import { formFields, readSample, sampleEvent, sampleNames } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -92,16 +92,7 @@ describe('GET /api/events/{id}, /original and /images/{kind}', () => {
     form.timestamp += 7;
     const response = await request(target.app.getHttpServer())
       .post(HISTORY_EVENT_PATH)
-      .field({
-        identity_id: form.identity_id,
-        identity_name: form.identity_name,
-        group_name: form.group_name,
-        reg_pic: form.reg_pic,
-        timestamp: String(form.timestamp),
-        score: String(form.score),
-        want_action: form.want_action,
-        ext_data: JSON.stringify(form.ext_data),
-      })
+      .field(formFields(form))
       .expect(200);
     const formId = response.body.data.events[0].id;
     expect((await adminGet(target, `/api/events/${formId}/original`).expect(200)).body).toEqual(form);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { adminGet, adminPost, upload } from './support/admin-api';
-import { sampleEvent } from './support/samples';
+import { formFields, sampleEvent } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -29,16 +29,7 @@ describe('/api/quarantine', () => {
     const form = sampleEvent('gallery-update-1002.json');
     const response = await request(strict.app.getHttpServer())
       .post(HISTORY_EVENT_PATH)
-      .field({
-        identity_id: form.identity_id,
-        identity_name: form.identity_name,
-        group_name: form.group_name,
-        reg_pic: form.reg_pic,
-        timestamp: String(form.timestamp),
-        score: String(form.score),
-        want_action: form.want_action,
-        ext_data: JSON.stringify(form.ext_data),
-      })
+      .field(formFields(form))
       .expect(200);
     formId = response.body.data.events[0].id;
 

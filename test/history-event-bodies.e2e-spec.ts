@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
-import { sampleEvent } from './support/samples';
+import { formFields, sampleEvent } from './support/samples';
 import { loadStoredEvent, rebuildFromDatabase } from './support/stored-events';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -12,13 +12,6 @@ function freshEvent(name = 'seed-example.json'): Record<string, any> {
   const event = sampleEvent(name);
   event.timestamp = nextTimestamp++;
   return event;
-}
-
-/** The event as a form would carry it: top-level fields, ext_data as JSON text. */
-function formFields(event: Record<string, any>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(event).map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
-  );
 }
 
 describe('HistoryEvent upload bodies', () => {

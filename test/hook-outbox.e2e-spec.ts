@@ -1,13 +1,6 @@
-import request from 'supertest';
-import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
+import { upload } from './support/hooks';
 import { readSample } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
-
-type IngestAnswer = { data: { events: { id: string; result: string }[] } };
-
-const upload = async (target: TestApp, body: unknown) =>
-  ((await request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(body as object).expect(200)).body as IngestAnswer)
-    .data.events;
 
 const hooksOf = (target: TestApp, eventId: string) =>
   target.dataSource.query('SELECT id, type, ordering_key, payload, fanned_out FROM hook WHERE event_id = $1 ORDER BY seq', [

@@ -18,3 +18,10 @@ export function readSample<T = Record<string, unknown>>(name: string): T {
 export function sampleEvent(name = 'seed-example.json'): Record<string, any> {
   return readSample(name);
 }
+
+/** The event as a form upload carries it: one field per top-level key, objects as JSON text. */
+export function formFields(event: Record<string, any>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(event).map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+  );
+}
