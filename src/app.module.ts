@@ -11,6 +11,7 @@ import { EventsModule } from './events/events.module';
 import { GalleryModule } from './gallery/gallery.module';
 import { HealthModule } from './health/health.module';
 import { HooksModule } from './hooks/hooks.module';
+import { IntakeModule } from './intake/intake.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -30,6 +31,7 @@ export class AppModule {
         settingsModule(settings),
         LoggingModule.forRoot(logger),
         LifecycleModule,
+        IntakeModule,
         DatabaseModule,
         MetricsModule,
         HealthModule,

@@ -3,28 +3,30 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { setupOpenApi } from './admin/openapi';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { rejectDeepBodies } from './common/json-depth';
 import { requestValidationPipe } from './common/validation-errors';
 import { EnvironmentVariables } from './config/environment';
 import { ingestGate } from './events/ingest-gate';
-import { multipartUploads } from './events/multipart-uploads';
+import { applyServerLimits } from './intake/http-server-limits';
+import { closeUnreadBodies } from './intake/unread-bodies';
 import { HttpDrainService } from './lifecycle/http-drain.service';
 import { httpLogger } from './logging/http-logger';
 import { ROOT_LOGGER } from './logging/logging.module';
 import { MetricsService } from './metrics/metrics.service';
 
-const JSON_TYPES = ['application/json', 'application/*+json'];
-
 /**
- * The HTTP pipeline in front of the controllers, in order. Shared by main.ts and the tests, so
- * that what is tested is what runs. The app must be created with `bodyParser: false`.
+ * The HTTP server's deadlines and the pipeline in front of the controllers, in order. Shared by
+ * main.ts and the tests, so that what is tested is what runs. The app must be created with
+ * `bodyParser: false`: no body is read here, only by the routes that take one, after their
+ * checks (`@UploadIntake()`, `@AdminJsonBody()`).
  */
 export function configureApp(app: NestExpressApplication, settings: EnvironmentVariables): void {
   const uploads = ingestGate(settings, app.get(MetricsService));
+  applyServerLimits(app.getHttpServer(), settings);
   app.useLogger(app.get(Logger));
   app.set('trust proxy', settings.TRUSTED_PROXIES.length > 0 ? settings.TRUSTED_PROXIES : false);
   // No hash of every JSON answer: the routes that serve cacheable bytes set their own ETag.
   app.set('etag', false);
+  app.use(closeUnreadBodies);
   app.use(app.get(HttpDrainService).middleware);
   app.use(uploads.rewrite);
   app.use(httpLogger(app.get(ROOT_LOGGER)));
@@ -33,9 +35,5 @@ export function configureApp(app: NestExpressApplication, settings: EnvironmentV
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(requestValidationPipe());
   app.use(uploads.check);
-  app.useBodyParser('json', { limit: settings.BODY_LIMIT, type: JSON_TYPES });
-  app.useBodyParser('urlencoded', { limit: settings.BODY_LIMIT, extended: false, parameterLimit: 1000 });
-  app.use(multipartUploads(settings));
-  app.use(rejectDeepBodies(settings.JSON_MAX_DEPTH));
   setupOpenApi(app);
 }

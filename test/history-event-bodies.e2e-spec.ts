@@ -88,7 +88,7 @@ describe('HistoryEvent upload bodies', () => {
     it('answers 400 for ext_data JSON text nested deeper than the cap', async () => {
       const fields = { ...formFields(freshEvent()), ext_data: '{"a":'.repeat(100) + '1' + '}'.repeat(100) };
       const response = await upload().type('form').send(fields).expect(400);
-      expect(response.body).toEqual({ status: 400, message: 'ext_data is nested deeper than 32 levels', errors: [] });
+      expect(response.body).toEqual({ status: 400, message: 'ext_data is nested deeper than 32 levels (JSON_MAX_DEPTH)', errors: [] });
     });
   });
 
@@ -120,10 +120,10 @@ describe('HistoryEvent upload bodies', () => {
         /larger than the limit of 262144 bytes \(BODY_LIMIT\)/,
       ],
       [
-        'a form field over BODY_LIMIT',
+        'a form over BODY_LIMIT (the limit is the whole body, not each field)',
         () => upload(small).field('identity_id', 'x'.repeat(300_000)),
         413,
-        /identity_id is larger than BODY_LIMIT/,
+        /larger than the limit of 262144 bytes \(BODY_LIMIT\)/,
       ],
       [
         'a file part over IMAGE_MAX_BYTES',

@@ -17,3 +17,20 @@ describe('Slots', () => {
     expect(granted).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
   });
 });
+
+describe('Slots, withdrawn', () => {
+  it('skips a request withdrawn while it waited, and withdrawing a granted one does nothing', () => {
+    const slots = new Slots(1);
+    const granted: string[] = [];
+    const withdrawA = slots.take(() => granted.push('a'));
+    const withdrawB = slots.take(() => granted.push('b'));
+    slots.take(() => granted.push('c'));
+    withdrawB();
+    withdrawA();
+    slots.give();
+    expect(granted).toEqual(['a', 'c']);
+    slots.give();
+    slots.take(() => granted.push('d'));
+    expect(granted).toEqual(['a', 'c', 'd']);
+  });
+});

@@ -12,7 +12,9 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
+  ValidationOptions,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -52,6 +54,19 @@ const toList = ({ value }: { value: unknown }) =>
         .map((item) => item.trim())
         .filter((item) => item.length > 0)
     : value;
+
+/** A number at least as large as another setting's (INGEST_BODY_BUDGET >= BODY_LIMIT). */
+function AtLeastSetting(other: 'BODY_LIMIT', options: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'atLeastSetting',
+      validator: {
+        validate: (value: unknown, args) => typeof value === 'number' && value >= (args?.object as EnvironmentVariables)[other],
+      },
+    },
+    options,
+  );
+}
 
 /**
  * Every setting the service reads, with its default. `validateEnvironment` refuses to start
@@ -101,6 +116,7 @@ export class EnvironmentVariables {
   @Max(65535, { message: 'must be 0 (pick a free port) or a port number' })
   EMBEDDED_PG_PORT = 0;
 
+  /** Largest upload body, counted on the wire and again once inflated (gzip, deflate, br). */
   @Expose()
   @Transform(toByteCount)
   @IsInt({ message: 'must be a size of at least 1kb, such as 64mb, or a number of bytes' })
@@ -121,8 +137,79 @@ export class EnvironmentVariables {
   JSON_MAX_DEPTH = 32;
 
   /**
-   * Uploads processed at once; more wait, their bodies unread, until one is done. Beyond what the
-   * database pool can take, more at once only costs memory (a 300 KB photo is ~2 MB in flight).
+   * Values a JSON body may hold (objects, arrays, items, members), counted as the bytes arrive and
+   * before anything parses them: what a body costs the event loop grows with this count, not with
+   * its size. A batch of 100 real events holds about 5,500.
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 1000 and 10000000' })
+  @Min(1000, { message: 'must be a whole number between 1000 and 10000000' })
+  @Max(10_000_000, { message: 'must be a whole number between 1000 and 10000000' })
+  JSON_MAX_ELEMENTS = 50_000;
+
+  /**
+   * Bytes of upload bodies held in memory at once, summed over every upload being read, waiting
+   * for a slot or being stored. Past it, reading waits (TCP backpressure): memory stays bounded
+   * however many clients send at once.
+   */
+  @Expose()
+  @Transform(toByteCount)
+  @IsInt({ message: 'must be a size such as 128mb, at least BODY_LIMIT' })
+  @AtLeastSetting('BODY_LIMIT', { message: 'must be a size such as 128mb, at least BODY_LIMIT' })
+  INGEST_BODY_BUDGET = 128 * 1024 * 1024;
+
+  /** Longest time a request body may take to arrive, from the end of its headers to its last byte (408 beyond). */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds between 100 and 600000' })
+  @Min(100, { message: 'must be a whole number of milliseconds between 100 and 600000' })
+  @Max(600_000, { message: 'must be a whole number of milliseconds between 100 and 600000' })
+  BODY_READ_TIMEOUT_MS = 30_000;
+
+  /** Slowest a body may arrive, averaged over 5 s of reading (408 below); 0: no minimum. */
+  @Expose()
+  @Transform(toByteCount)
+  @IsInt({ message: 'must be a size per second such as 1kb, or 0' })
+  @Min(0, { message: 'must be a size per second such as 1kb, or 0' })
+  BODY_MIN_BYTES_PER_SECOND = 1024;
+
+  /** Largest body of an admin API route that takes one (the key is checked before it is read). */
+  @Expose()
+  @Transform(toByteCount)
+  @IsInt({ message: 'must be a size between 1kb and 1mb, such as 16kb' })
+  @Min(1024, { message: 'must be a size between 1kb and 1mb, such as 16kb' })
+  @Max(1024 * 1024, { message: 'must be a size between 1kb and 1mb, such as 16kb' })
+  ADMIN_BODY_LIMIT = 16 * 1024;
+
+  /** Longest time a client may take to send a request's headers; a connection that sends nothing is closed after it. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds between 100 and 300000' })
+  @Min(100, { message: 'must be a whole number of milliseconds between 100 and 300000' })
+  @Max(300_000, { message: 'must be a whole number of milliseconds between 100 and 300000' })
+  HEADERS_TIMEOUT_MS = 10_000;
+
+  /** How long an idle keep-alive connection stays open after an answer. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds between 100 and 300000' })
+  @Min(100, { message: 'must be a whole number of milliseconds between 100 and 300000' })
+  @Max(300_000, { message: 'must be a whole number of milliseconds between 100 and 300000' })
+  KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+  /** Open HTTP connections at most; a connection beyond it is closed as it arrives. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 1 and 1000000' })
+  @Min(1, { message: 'must be a whole number between 1 and 1000000' })
+  @Max(1_000_000, { message: 'must be a whole number between 1 and 1000000' })
+  MAX_CONNECTIONS = 1000;
+
+  /**
+   * Uploads parsed, validated and stored at once; more wait with their bodies read (a slot is
+   * held until the work ends). Beyond what the database pool can take, more at once only costs
+   * memory (a 300 KB photo is ~2 MB in flight).
    */
   @Expose()
   @Transform(toInt)

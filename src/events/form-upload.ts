@@ -1,12 +1,8 @@
 import { BadRequestException } from '@nestjs/common';
-import { exceedsDepth, tooDeep } from '../common/json-depth';
+import type { FormFile } from '../intake/body-parsers';
+import { checkJsonCost, JsonCostLimits } from '../intake/json-cost';
 import { IMAGE_KINDS } from './dto/history-event.dto';
 import { isPlainObject } from './history-event.parser';
-
-export interface FormFile {
-  fieldname: string;
-  buffer: Buffer;
-}
 
 const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 const OBJECT_FIELDS = ['grab_fiqa_info', 'box_fiqa_info'];
@@ -20,23 +16,24 @@ const OBJECT_FIELDS = ['grab_fiqa_info', 'box_fiqa_info'];
  * - numbers (`timestamp`, `score`, `person_type`) as decimal text;
  * - images as base64 text fields, or as file parts named `reg_pic`, `spot_pic`,
  *   `recognize_face` holding the raw image bytes.
- * Text that does not convert is left as it is, so that validation names the field.
+ * Text that does not convert is left as it is, so that validation names the field. JSON text
+ * is refused if it costs more than a JSON body may (depth, number of values) before it is parsed.
  */
 export function eventFromForm(
   fields: Record<string, unknown>,
   files: FormFile[],
-  maxDepth: number,
+  limits: JsonCostLimits,
 ): Record<string, unknown> {
   const event = convertFields(fields ?? {}, {
     timestamp: numberFromText,
     score: numberFromText,
-    ext_data: (value) => objectFromText(value, 'ext_data', maxDepth),
+    ext_data: (value) => objectFromText(value, 'ext_data', limits),
   });
   if (isPlainObject(event.ext_data)) {
     event.ext_data = convertFields(event.ext_data, {
       person_type: numberFromText,
       ...Object.fromEntries(
-        OBJECT_FIELDS.map((field) => [field, (value: unknown) => objectFromText(value, `ext_data.${field}`, maxDepth)]),
+        OBJECT_FIELDS.map((field) => [field, (value: unknown) => objectFromText(value, `ext_data.${field}`, limits)]),
       ),
     });
   }
@@ -70,14 +67,12 @@ function numberFromText(value: unknown): unknown {
   return typeof value === 'string' && NUMBER_TEXT.test(value) ? Number(value) : value;
 }
 
-function objectFromText(value: unknown, field: string, maxDepth: number): unknown {
+function objectFromText(value: unknown, field: string, limits: JsonCostLimits): unknown {
   if (typeof value !== 'string' || !value.trimStart().startsWith('{')) return value;
-  let parsed: unknown;
+  checkJsonCost(value, limits, field);
   try {
-    parsed = JSON.parse(value);
+    return JSON.parse(value);
   } catch {
     return value;
   }
-  if (exceedsDepth(parsed, maxDepth)) throw tooDeep(field, maxDepth);
-  return parsed;
 }

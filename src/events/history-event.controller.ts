@@ -7,7 +7,6 @@ import {
   Req,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -16,6 +15,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiRequestTimeoutResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
@@ -23,11 +23,13 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ErrorResponseDto } from '../common/error-response';
-import { EnvironmentVariables } from '../config/environment';
-import { HistoryEventDto } from './dto/history-event.dto';
-import { IngestResponseDto, mapIngestResponse } from './dto/ingest-response.dto';
-import { eventFromForm, FormFile } from './form-upload';
+import { UploadIntake } from '../intake/body-intake.decorators';
+import { BodyIntake, formFilesOf, JSON_TYPES } from '../intake/body-intake.service';
+import { JsonCostLimits } from '../intake/json-cost';
 import { addToRequestLog } from '../logging/http-logger';
+import { HistoryEventDto, IMAGE_KINDS } from './dto/history-event.dto';
+import { IngestResponseDto, mapIngestResponse } from './dto/ingest-response.dto';
+import { eventFromForm } from './form-upload';
 import { HistoryEventIngestService, IngestResult, Upload } from './history-event-ingest.service';
 import { isPlainObject } from './history-event.parser';
 
@@ -36,20 +38,19 @@ export const HISTORY_EVENT_PATH = '/EventServer/api/HistoryEvent';
 /** The box uploads at most 100 events at a time. */
 export const MAX_EVENTS_PER_UPLOAD = 100;
 
-const JSON_TYPES = ['application/json', 'application/*+json'];
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
 @ApiTags('upload')
 @ApiExtraModels(HistoryEventDto)
 @Controller()
 export class HistoryEventController {
-  private readonly maxDepth: number;
+  private readonly jsonLimits: JsonCostLimits;
 
   constructor(
     private readonly ingestService: HistoryEventIngestService,
-    config: ConfigService<EnvironmentVariables, true>,
+    intake: BodyIntake,
   ) {
-    this.maxDepth = config.get('JSON_MAX_DEPTH', { infer: true });
+    this.jsonLimits = intake.jsonCostLimits;
   }
 
   /**
@@ -58,6 +59,7 @@ export class HistoryEventController {
    * the box moves its cursor on.
    */
   @Post(HISTORY_EVENT_PATH)
+  @UploadIntake({ maxFiles: IMAGE_KINDS.length })
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Upload events (the box)',
@@ -80,18 +82,25 @@ export class HistoryEventController {
     type: ErrorResponseDto,
     description: 'A body that does not parse, is empty, too deep or holds more than 100 events; with INVALID_EVENT_POLICY=reject, an invalid event',
   })
-  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Over BODY_LIMIT (or IMAGE_MAX_BYTES for a file part)' })
-  @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Another content type or charset' })
+  @ApiRequestTimeoutResponse({
+    type: ErrorResponseDto,
+    description: 'The body did not arrive within BODY_READ_TIMEOUT_MS, or slower than BODY_MIN_BYTES_PER_SECOND',
+  })
+  @ApiPayloadTooLargeResponse({
+    type: ErrorResponseDto,
+    description: 'Over BODY_LIMIT (on the wire or once inflated), JSON_MAX_ELEMENTS, the form field or part counts, or IMAGE_MAX_BYTES for a file part',
+  })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Another content type, charset or content encoding' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The database cannot be reached: retry later' })
   async upload(@Req() req: Request): Promise<IngestResponseDto> {
-    const upload = this.toUpload(req, (req.files as FormFile[] | undefined) ?? []);
+    const upload = this.toUpload(req);
     addToRequestLog(req, { dev_sno: devSnosOf(upload.events) });
     const results = await this.ingestService.ingest(upload);
     addToRequestLog(req, { outcome: countResults(results) });
     return mapIngestResponse(results);
   }
 
-  private toUpload(req: Request, files: FormFile[]): Upload {
+  private toUpload(req: Request): Upload {
     const receivedFrom = req.ip ?? null;
     if (req.is(JSON_TYPES)) {
       const body: unknown = req.body;
@@ -107,7 +116,7 @@ export class HistoryEventController {
       return { events: body, batch: true, format: 'json', receivedFrom };
     }
     if (req.is(FORM_TYPES)) {
-      const event = eventFromForm((req.body ?? {}) as Record<string, unknown>, files, this.maxDepth);
+      const event = eventFromForm((req.body ?? {}) as Record<string, unknown>, formFilesOf(req), this.jsonLimits);
       return { events: [event], batch: false, format: 'form', receivedFrom };
     }
     throw new UnsupportedMediaTypeException(

@@ -2,14 +2,28 @@ import { ForbiddenException, NotFoundException, UnauthorizedException } from '@n
 import type { NextFunction, Request, Response } from 'express';
 import { AddressList } from '../common/address-list';
 import { SecretSet } from '../common/secret-set';
-import { Slots } from '../common/slots';
 import { EnvironmentVariables } from '../config/environment';
+import { markUploadCleared } from '../intake/upload-clearance';
 import { MetricsService } from '../metrics/metrics.service';
 import { HISTORY_EVENT_PATH } from './history-event.controller';
 
 export const INGEST_TOKEN_HEADER = 'x-ingest-token';
 
 const normalise = (path: string) => path.replace(/\/+$/, '').toLowerCase() || '/';
+
+/** An upload route: its own path, and the other paths boxes may be configured with for it. */
+export interface UploadRoute {
+  path: string;
+  aliases: string[];
+}
+
+/**
+ * The upload routes the gate serves. A new kind of upload (RealTimeEvent, DeviceStatus) is added
+ * here, and its handler marked `@UploadIntake()`: it then gets the same checks and body intake.
+ */
+export function uploadRoutes(settings: EnvironmentVariables): UploadRoute[] {
+  return [{ path: HISTORY_EVENT_PATH, aliases: settings.INGEST_PATHS }];
+}
 
 /** What the URL of an upload carried, taken out of it. */
 interface UploadAddress {
@@ -22,33 +36,34 @@ const UPLOAD = Symbol('upload');
 type UploadRequest = Request & { [UPLOAD]?: UploadAddress };
 
 /**
- * In front of the upload route. A box can only be given a URL, so:
- * - `rewrite` (first of all middleware, before the request logger): serves the upload at its
- *   agreed path and at INGEST_PATHS (any case, trailing slash), each optionally followed by one
+ * In front of the upload routes (`uploadRoutes`). A box can only be given a URL, so:
+ * - `rewrite` (first of all middleware, before the request logger): serves each upload at its
+ *   own path and at its aliases (any case, trailing slash), each optionally followed by one
  *   more segment, the token; it rewrites the URL to the route's own path at once, without the
  *   token segment or `?token=`, so that no log line, metric or error message ever holds a token;
  * - `check` (after the request logger, so that refusals are logged): refuses clients outside
  *   INGEST_ALLOW_CIDRS (403) and, with INGEST_TOKEN set, uploads without one of the tokens
  *   (path segment, `?token=`, or the X-Ingest-Token header), compared in constant time (401);
- *   it times every upload and counts its size in the metrics; and it lets INGEST_CONCURRENCY
- *   uploads through at once, the others waiting with their bodies unread (TCP backpressure).
+ *   it times every upload and counts its size in the metrics. Only an upload it lets through
+ *   has its body read (`@UploadIntake()`); a refused one has not one byte of it read.
  */
 export function ingestGate(settings: EnvironmentVariables, metrics: MetricsService) {
-  const bases = [...new Set([HISTORY_EVENT_PATH, ...settings.INGEST_PATHS].map(normalise))];
+  const bases = uploadRoutes(settings).flatMap((route) =>
+    [...new Set([route.path, ...route.aliases].map(normalise))].map((base) => ({ base, path: route.path })),
+  );
   const allowed = settings.INGEST_ALLOW_CIDRS.length > 0 ? new AddressList(settings.INGEST_ALLOW_CIDRS) : undefined;
   const tokens = new SecretSet(settings.INGEST_TOKEN);
-  const slots = new Slots(settings.INGEST_CONCURRENCY);
 
   const rewrite = (req: UploadRequest, _res: Response, next: NextFunction) => {
     const path = req.path;
     const lowered = normalise(path);
-    const base = bases.find((candidate) => lowered === candidate || lowered.startsWith(`${candidate}/`));
-    if (!base) return next();
-    const rest = path.replace(/\/+$/, '').slice(base.length).replace(/^\/+/, '');
+    const match = bases.find(({ base }) => lowered === base || lowered.startsWith(`${base}/`));
+    if (!match) return next();
+    const rest = path.replace(/\/+$/, '').slice(match.base.length).replace(/^\/+/, '');
     const query = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1 || req.url.length));
     req[UPLOAD] = { pathToken: rest, queryToken: query.get('token'), tooDeep: rest.includes('/') };
     query.delete('token');
-    req.url = HISTORY_EVENT_PATH + (query.size > 0 ? `?${query.toString()}` : '');
+    req.url = match.path + (query.size > 0 ? `?${query.toString()}` : '');
     next();
   };
 
@@ -70,18 +85,8 @@ export function ingestGate(settings: EnvironmentVariables, metrics: MetricsServi
         );
       }
     }
-    // A client may go away while it waits: its slot is given back as soon as it has one.
-    let granted = false;
-    let gone = false;
-    res.once('close', () => {
-      gone = true;
-      if (granted) slots.give();
-    });
-    slots.take(() => {
-      granted = true;
-      if (gone) slots.give();
-      else next();
-    });
+    markUploadCleared(req);
+    next();
   };
 
   return { rewrite, check };
