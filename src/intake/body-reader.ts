@@ -95,17 +95,19 @@ export function readBody(req: Request, res: Response, options: BodyReadOptions, 
           }, RATE_WINDOW_MS)
         : undefined;
 
+    // Waiting for budget stops both the socket and the inflater's output (which can grow a
+    // thousandfold from what is buffered); a full inflater input stops the socket only.
     const pause = (reason: 'budget' | 'inflater') => {
       pausedFor.add(reason);
       pausedThisWindow = true;
       req.pause();
-      inflater?.pause();
+      if (reason === 'budget') inflater?.pause();
     };
     const resume = (reason: 'budget' | 'inflater') => {
       pausedFor.delete(reason);
-      if (settled || pausedFor.size > 0) return;
-      inflater?.resume();
-      req.resume();
+      if (settled) return;
+      if (!pausedFor.has('budget')) inflater?.resume();
+      if (pausedFor.size === 0) req.resume();
     };
 
     const stop = () => {

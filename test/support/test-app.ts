@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -30,6 +30,8 @@ export interface TestAppOptions {
   logs?: string[];
   /** A database to share with another test app; `close()` then leaves it. */
   database?: TestDatabase;
+  /** Controllers of the test's own, served besides the app's (a route that exercises a mechanism). */
+  controllers?: Type[];
 }
 
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -42,7 +44,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     DATABASE_URL: database.url,
   });
   const logger = createRootLogger(settings, { write: (line: string) => void options.logs?.push(line) });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(settings, logger)] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(settings, logger)],
+    controllers: options.controllers ?? [],
+  }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
   configureApp(app, settings);
   await app.init();
