@@ -48,19 +48,19 @@ describe('@AdminJsonBody(): an admin route that takes a body', () => {
     expect(await answer.json()).toEqual({ key: 'abc' });
     const invalid = await post(JSON.stringify({ key: 42 }));
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).errors).toEqual([{ field: 'key', message: 'key must be a string' }]);
+    expect(((await invalid.json()) as { errors: unknown }).errors).toEqual([{ field: 'key', message: 'key must be a string' }]);
   });
 
   it('refuses a body over ADMIN_BODY_LIMIT with 413, another content type with 415, and JSON that does not parse with 400', async () => {
     const large = await post(JSON.stringify({ key: 'k'.repeat(3000) }));
     expect(large.status).toBe(413);
-    expect((await large.json()).message).toBe('the request body is larger than the limit of 2048 bytes (ADMIN_BODY_LIMIT)');
+    expect(((await large.json()) as { message: unknown }).message).toBe('the request body is larger than the limit of 2048 bytes (ADMIN_BODY_LIMIT)');
     const text = await post('key=abc', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(text.status).toBe(415);
-    expect((await text.json()).message).toBe('Content-Type must be application/json');
+    expect(((await text.json()) as { message: unknown }).message).toBe('Content-Type must be application/json');
     const broken = await post('{"key":');
     expect(broken.status).toBe(400);
-    expect((await broken.json()).message).toMatch(/^the request body is not valid JSON/);
+    expect(((await broken.json()) as { message: unknown }).message).toMatch(/^the request body is not valid JSON/);
   });
 
   it('answers 401 without the key, before reading the body, and closes the connection', async () => {

@@ -172,7 +172,7 @@ describe('the HTTP intake under attack', () => {
         body: huge,
       });
       expect(inflated.status).toBe(413);
-      expect((await inflated.json()).message).toBe('the request body is larger than the limit of 67108864 bytes (BODY_LIMIT) once inflated');
+      expect(((await inflated.json()) as { message: unknown }).message).toBe('the request body is larger than the limit of 67108864 bytes (BODY_LIMIT) once inflated');
 
       const compress = await fetch(`${running.url}${HISTORY_EVENT_PATH}`, {
         method: 'POST',
@@ -180,7 +180,7 @@ describe('the HTTP intake under attack', () => {
         body: JSON.stringify(freshEvent()),
       });
       expect(compress.status).toBe(415);
-      expect((await compress.json()).message).toMatch(/Content-Encoding must be gzip, deflate, br or identity/);
+      expect(((await compress.json()) as { message: unknown }).message).toMatch(/Content-Encoding must be gzip, deflate, br or identity/);
     });
   });
 
@@ -412,25 +412,29 @@ describe('the HTTP intake under attack', () => {
     });
   });
 
-  it('closes connections beyond MAX_CONNECTIONS as they arrive', async () => {
-    const running = await start({ MAX_CONNECTIONS: '4', HEADERS_TIMEOUT_MS: '60000' });
+  it('closes connections beyond MAX_CONNECTIONS_PER_CLIENT and MAX_CONNECTIONS as they arrive', async () => {
+    const running = await start({ MAX_CONNECTIONS: '6', MAX_CONNECTIONS_PER_CLIENT: '4', HEADERS_TIMEOUT_MS: '60000' });
     const server = running.target.app.getHttpServer() as unknown as Server;
     const connections = () => new Promise<number>((resolve) => server.getConnections((_, count) => resolve(count)));
     const held: RawConnection[] = [];
+    const hold = async (from: string) => {
+      const connection = openRaw(running.server.port, from);
+      await connection.write('GET /health/live HTTP/1.1\r\n');
+      held.push(connection);
+    };
     try {
-      for (let index = 0; index < 4; index++) {
-        const connection = openRaw(running.server.port);
-        await connection.write('GET /health/live HTTP/1.1\r\n');
-        held.push(connection);
-      }
+      for (let index = 0; index < 4; index++) await hold('127.0.0.1');
       await pollUntil(connections, (count) => count === 4, { what: 'four connections open' });
-      const extra = openRaw(running.server.port);
-      expect(await closesWithin(extra, 10_000)).toBe(true);
-      expect(held.map((connection) => connection.isClosed())).toEqual([false, false, false, false]);
+      // A fifth from the same client is closed; another client still gets in, up to MAX_CONNECTIONS.
+      expect(await closesWithin(openRaw(running.server.port, '127.0.0.1'), 10_000)).toBe(true);
+      for (let index = 0; index < 2; index++) await hold('127.0.0.2');
+      await pollUntil(connections, (count) => count === 6, { what: 'six connections open' });
+      expect(await closesWithin(openRaw(running.server.port, '127.0.0.3'), 10_000)).toBe(true);
+      expect(held.map((connection) => connection.isClosed())).toEqual([false, false, false, false, false, false]);
 
-      held.pop()!.socket.destroy();
-      await pollUntil(connections, (count) => count === 3, { what: 'one connection closed' });
-      const next = openRaw(running.server.port);
+      held.shift()!.socket.destroy();
+      await pollUntil(connections, (count) => count === 5, { what: 'one connection closed' });
+      const next = openRaw(running.server.port, '127.0.0.1');
       await next.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
       expect(statusOf(await next.waitFor(/\r\n\r\n/, 10_000))).toBe(200);
       next.socket.destroy();

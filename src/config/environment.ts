@@ -207,6 +207,17 @@ export class EnvironmentVariables {
   MAX_CONNECTIONS = 1000;
 
   /**
+   * Open connections from one client at most (an IPv4 address, an IPv6 /64), so that one client
+   * cannot take all of MAX_CONNECTIONS; TRUSTED_PROXIES are not limited (their clients are many).
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 1 and 1000000' })
+  @Min(1, { message: 'must be a whole number between 1 and 1000000' })
+  @Max(1_000_000, { message: 'must be a whole number between 1 and 1000000' })
+  MAX_CONNECTIONS_PER_CLIENT = 256;
+
+  /**
    * Uploads parsed, validated and stored at once; more wait with their bodies read (a slot is
    * held until the work ends). Beyond what the database pool can take, more at once only costs
    * memory (a 300 KB photo is ~2 MB in flight).

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
+import { isIP, Socket } from 'node:net';
+import { AddressList } from '../common/address-list';
 import { EnvironmentVariables } from '../config/environment';
 
 /** How often Node.js looks for requests past headersTimeout or requestTimeout (its default, 30 s, lets idle sockets pile up). */
@@ -15,7 +17,8 @@ const DROP_WARNING_INTERVAL_MS = 60_000;
  *   connections that never send a request;
  * - requestTimeout: headers and body within HEADERS_TIMEOUT_MS + BODY_READ_TIMEOUT_MS (+ 5 s);
  * - keepAliveTimeout: an idle connection closes KEEP_ALIVE_TIMEOUT_MS after its last answer;
- * - maxConnections: connections beyond MAX_CONNECTIONS are closed as they arrive (logged);
+ * - maxConnections: connections beyond MAX_CONNECTIONS are closed as they arrive (logged), and
+ *   so are those of a client past MAX_CONNECTIONS_PER_CLIENT (except TRUSTED_PROXIES);
  * - `Expect: 100-continue` is no longer answered at once: the route answers it when it starts
  *   reading the body, after its checks, so that a refused client sends no body at all.
  */
@@ -27,10 +30,54 @@ export function applyServerLimits(server: Server, settings: EnvironmentVariables
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CONNECTIONS_CHECKING_INTERVAL_MS;
   server.on('checkContinue', (req, res) => server.emit('request', req, res));
   const logger = new Logger('Http');
-  let lastWarning = 0;
-  server.on('drop', () => {
-    if (Date.now() - lastWarning < DROP_WARNING_INTERVAL_MS) return;
-    lastWarning = Date.now();
-    logger.warn(`${settings.MAX_CONNECTIONS} connections open (MAX_CONNECTIONS): new connections are closed as they arrive`);
+  const warnings = new Map<string, number>();
+  const warn = (what: string, message: string) => {
+    if (Date.now() - (warnings.get(what) ?? 0) < DROP_WARNING_INTERVAL_MS) return;
+    warnings.set(what, Date.now());
+    logger.warn(message);
+  };
+  server.on('drop', () =>
+    warn('all', `${settings.MAX_CONNECTIONS} connections open (MAX_CONNECTIONS): new connections are closed as they arrive`),
+  );
+  limitConnectionsPerClient(server, settings, () =>
+    warn('client', `a client has ${settings.MAX_CONNECTIONS_PER_CLIENT} connections open (MAX_CONNECTIONS_PER_CLIENT): its new ones are closed`),
+  );
+}
+
+function limitConnectionsPerClient(server: Server, settings: EnvironmentVariables, onRefused: () => void): void {
+  const proxies = new AddressList(settings.TRUSTED_PROXIES);
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    if (proxies.includes(address)) return;
+    const client = clientOf(address);
+    const count = (open.get(client) ?? 0) + 1;
+    if (count > settings.MAX_CONNECTIONS_PER_CLIENT) {
+      onRefused();
+      socket.destroy();
+      return;
+    }
+    open.set(client, count);
+    socket.once('close', () => {
+      const left = (open.get(client) ?? 1) - 1;
+      if (left > 0) open.set(client, left);
+      else open.delete(client);
+    });
   });
+}
+
+/** Who a connection is from: its IPv4 address (also when mapped into IPv6), or the /64 of an IPv6 one (one host has them all). */
+export function clientOf(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  const bare = address.split('%')[0];
+  if (isIP(bare) !== 6) return address;
+  const [head, tail] = bare.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? headGroups : [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }

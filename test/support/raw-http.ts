@@ -41,8 +41,9 @@ export interface RawConnection {
   write(data: string | Buffer): Promise<void>;
 }
 
-export function openRaw(port: number): RawConnection {
-  const socket = connect(port, '127.0.0.1');
+/** `from`: the local address to connect from (127.0.0.2 is another client of 127.0.0.1 on Linux). */
+export function openRaw(port: number, from?: string): RawConnection {
+  const socket = connect({ port, host: '127.0.0.1', localAddress: from });
   let text = '';
   let isClosed = false;
   const listeners = new Set<() => void>();
