@@ -74,13 +74,14 @@ async function migrate(url) {
 
 /**
  * Starts a Node.js program (the service by default) with only `env` (and PATH, HOME), and waits
- * until it prints "listening on HOST:PORT". BENCH_NODE_ARGS adds Node options (e.g. --cpu-prof).
+ * until it prints "listening on HOST:PORT". BENCH_NODE_ARGS adds Node options (e.g. --cpu-prof);
+ * `options.nodeArgs` adds more, and `options.ipc` opens an IPC channel to the child.
  */
-function startProcess(env, script = MAIN_JS) {
+function startProcess(env, script = MAIN_JS, options = {}) {
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+  const child = spawn(process.execPath, [...nodeArgs, ...(options.nodeArgs ?? []), script], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   let output = '';

@@ -146,7 +146,7 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be a whole number between 1000 and 10000000' })
   @Min(1000, { message: 'must be a whole number between 1000 and 10000000' })
   @Max(10_000_000, { message: 'must be a whole number between 1000 and 10000000' })
-  JSON_MAX_ELEMENTS = 50_000;
+  JSON_MAX_ELEMENTS = 20_000;
 
   /**
    * Bytes of upload bodies held in memory at once, summed over every upload being read, waiting
