@@ -120,6 +120,7 @@ function slowBody(port, from) {
   let answer = '';
   socket.on('data', (chunk) => (answer += chunk));
   socket.on('error', () => undefined);
+  socket.resume();
   socket.write(`POST ${UPLOAD} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n[{"a":"`);
   const trickle = setInterval(() => socket.write('x'), 1000);
   return () => {
@@ -138,6 +139,8 @@ async function idleSockets(port, count, sources) {
         new Promise((resolve) => {
           const socket = net.connect({ port, host: '127.0.0.1', localAddress: sources[(first + offset) % sources.length] });
           socket.on('error', () => undefined);
+          // Read what the service says (a 408 before it closes): an unread answer would hide the close.
+          socket.resume();
           socket.on('connect', resolve);
           socket.on('close', resolve);
           sockets.push(socket);
@@ -206,7 +209,7 @@ function attacks(port) {
       },
     ],
     'gzip-64mb': [
-      '64 MB of one string in 64 KB of gzip → the upload route (quarantined)',
+      '64 MB of one string in 64 KB of gzip → the upload route',
       async () => {
         const inflated = 64 * MB - 100;
         const body = zlib.gzipSync(Buffer.concat([Buffer.from('{"padding":"'), Buffer.alloc(inflated, 0x61), Buffer.from('"}')]), { level: 9 });

@@ -164,15 +164,17 @@ describe('the HTTP intake under attack', () => {
       expect(gzipped.status).toBe(200);
       expect(await storedCount(running.target, event.timestamp)).toBe(1);
 
-      // 70 MB of one long string in 70 KB of gzip: refused once inflated past 64 MB.
-      const huge = gzipSync(Buffer.concat([Buffer.from('{"identity_name":"'), Buffer.alloc(70 * 1024 * 1024, 0x61), Buffer.from('"}')]));
+      // 64 MB of one long string in 64 KB of gzip: as costly to store as 64 MB sent, refused at 1 MB.
+      const huge = gzipSync(Buffer.concat([Buffer.from('{"identity_name":"'), Buffer.alloc(64 * 1024 * 1024 - 100, 0x61), Buffer.from('"}')]));
       const inflated = await fetch(`${running.url}${HISTORY_EVENT_PATH}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
         body: huge,
       });
       expect(inflated.status).toBe(413);
-      expect(((await inflated.json()) as { message: unknown }).message).toBe('the request body is larger than the limit of 67108864 bytes (BODY_LIMIT) once inflated');
+      expect(((await inflated.json()) as { message: unknown }).message).toBe(
+        'the request body inflates to more than 10 times its compressed size (BODY_MAX_INFLATION): send it uncompressed',
+      );
 
       const compress = await fetch(`${running.url}${HISTORY_EVENT_PATH}`, {
         method: 'POST',
@@ -271,11 +273,27 @@ describe('the HTTP intake under attack', () => {
     }
   });
 
-  describe('multipart limits are totals', () => {
+  describe('with BODY_LIMIT=1mb: limits are totals', () => {
     let running: Running;
 
     beforeAll(async () => {
-      running = await start({ BODY_LIMIT: '1mb' });
+      running = await start({ BODY_LIMIT: '1mb', BODY_MAX_INFLATION: '0' });
+    });
+
+    it('refuses a compressed body over BODY_LIMIT once inflated, though it is under it on the wire', async () => {
+      const before = await rowCounts(running.target);
+      const body = gzipSync(JSON.stringify(freshEvent({ padding: 'p'.repeat(2 * 1024 * 1024) })));
+      expect(body.length).toBeLessThan(1024 * 1024);
+      const answer = await fetch(`${running.url}${HISTORY_EVENT_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body,
+      });
+      expect(answer.status).toBe(413);
+      expect(((await answer.json()) as { message: unknown }).message).toBe(
+        'the request body is larger than the limit of 1048576 bytes (BODY_LIMIT) once inflated',
+      );
+      expect(await rowCounts(running.target)).toEqual(before);
     });
 
     afterAll(async () => {

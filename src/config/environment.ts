@@ -149,6 +149,19 @@ export class EnvironmentVariables {
   JSON_MAX_ELEMENTS = 20_000;
 
   /**
+   * How many times its size on the wire a compressed body may inflate to, past its first 1 MB
+   * (413 beyond); 0: no limit but BODY_LIMIT. A box's JSON compresses 1.3 times with images and
+   * under 40 times without; a gzip bomb, a thousand times, which would let 64 KB cost what
+   * 64 MB costs to process.
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 0 and 1000' })
+  @Min(0, { message: 'must be a whole number between 0 and 1000' })
+  @Max(1000, { message: 'must be a whole number between 0 and 1000' })
+  BODY_MAX_INFLATION = 10;
+
+  /**
    * Bytes of upload bodies held in memory at once, summed over every upload being read, waiting
    * for a slot or being stored. Past it, reading waits (TCP backpressure): memory stays bounded
    * however many clients send at once.

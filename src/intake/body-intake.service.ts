@@ -58,6 +58,7 @@ export class BodyIntake {
     const deadlines = {
       timeoutMs: config.get('BODY_READ_TIMEOUT_MS', { infer: true }),
       minBytesPerSecond: config.get('BODY_MIN_BYTES_PER_SECOND', { infer: true }),
+      maxInflation: config.get('BODY_MAX_INFLATION', { infer: true }),
       budget: this.budget,
     };
     this.upload = { ...deadlines, maxBytes: config.get('BODY_LIMIT', { infer: true }), limitName: 'BODY_LIMIT' };

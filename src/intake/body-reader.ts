@@ -25,11 +25,15 @@ export interface BodyReadOptions {
   timeoutMs: number;
   /** Slowest rate accepted, over RATE_WINDOW_MS of reading (BODY_MIN_BYTES_PER_SECOND); 0: none. */
   minBytesPerSecond: number;
+  /** Most a compressed body may inflate, as a multiple of its wire size past INFLATION_ALLOWANCE (BODY_MAX_INFLATION); 0: any. */
+  maxInflation: number;
   budget: BodyBudget;
 }
 
 /** The rate is judged over windows this long, during which reading was not paused by the service itself. */
 export const RATE_WINDOW_MS = 5_000;
+/** What a compressed body may inflate to whatever its wire size: small bodies compress best. */
+export const INFLATION_ALLOWANCE = 1024 * 1024;
 
 const INFLATERS: Record<string, () => Transform> = {
   gzip: createGunzip,
@@ -51,7 +55,8 @@ export class ClientGoneException extends BadRequestException {
  * - Content-Length over the limit, or a Content-Encoding other than gzip, deflate, br or
  *   identity: refused at once, nothing read (413, 415);
  * - the limit applies to the bytes on the wire and again to the bytes once inflated; inflating
- *   is a stream, stopped the moment it goes over (413);
+ *   is a stream, stopped the moment it goes over (413), or past 1 MB, over `maxInflation` times
+ *   the bytes received (413): what a body costs to process grows with its inflated size;
  * - the whole body must arrive within `timeoutMs`, at `minBytesPerSecond` at least (408);
  * - the bytes held count against the shared budget: past it, reading pauses (TCP
  *   backpressure) until other bodies give theirs back.
@@ -143,6 +148,13 @@ export function readBody(req: Request, res: Response, options: BodyReadOptions, 
       if (settled) return;
       bodyBytes += chunk.length;
       if (bodyBytes > options.maxBytes) return fail(tooLarge(options, inflater !== undefined));
+      if (inflater && options.maxInflation > 0 && bodyBytes > Math.max(INFLATION_ALLOWANCE, options.maxInflation * wireBytes)) {
+        return fail(
+          new PayloadTooLargeException(
+            `the request body inflates to more than ${options.maxInflation} times its compressed size (BODY_MAX_INFLATION): send it uncompressed`,
+          ),
+        );
+      }
       try {
         sink.write(chunk);
       } catch (error) {
