@@ -167,7 +167,11 @@ const tally = (statuses) =>
     .map(([status, count]) => (count > 1 ? `${count}×${status}` : status))
     .join(' ');
 
-/** The attacks: each resolves with a short description of how the service answered it. */
+/**
+ * The attacks: [description, run, prepare]. `run` resolves with a short description of how the
+ * service answered; `prepare`, if any, builds its payload before the measurement starts (the
+ * drill's own event loop would otherwise delay its probes and its box).
+ */
 function attacks(port) {
   const bomb = gzipBomb(20_000_000);
   const bombTo = async (method, path) => {
@@ -188,31 +192,38 @@ function attacks(port) {
     'bomb-admin': ['the same → POST /api/quarantine/1/replay, no key', () => bombTo('POST', '/api/quarantine/1/replay')],
     'bomb-upload': ['the same → the upload route', () => bombTo('POST', UPLOAD)],
     'batch-64mb': [
-      '64 MB upload: 100 events, 630 KB of base64 image each (stored)',
-      async () => {
-        const jpeg = Buffer.from(sample.ext_data.spot_pic, 'base64');
-        const spot = Buffer.concat([jpeg, Buffer.alloc(470 * 1024 - jpeg.length, 0x55)]).toString('base64');
-        const events = Array.from({ length: 100 }, () => ({
-          ...sample,
-          timestamp: nextTimestamp(),
-          ext_data: { ...sample.ext_data, spot_pic: spot },
-        }));
-        const body = Buffer.from(JSON.stringify(events));
+      '64 MB upload from a box (with the token if INGEST_TOKEN is set): 100 events, 630 KB of base64 image each',
+      async (body) => {
         const { status, ms } = await send({
           port,
-          path: UPLOAD,
+          path: BOX_PATH,
           from: '127.0.0.2',
           headers: { 'content-type': 'application/json', 'content-length': body.length },
           body,
         });
         return `${status} (${(body.length / MB).toFixed(1)} MB, ${Math.round(ms)} ms)`;
       },
+      () => {
+        const jpeg = Buffer.from(sample.ext_data.spot_pic, 'base64');
+        const spot = Buffer.concat([jpeg, Buffer.alloc(470 * 1024 - jpeg.length, 0x55)]).toString('base64');
+        const events = Array.from({ length: 100 }, () => ({ ...sample, timestamp: nextTimestamp(), ext_data: { ...sample.ext_data, spot_pic: spot } }));
+        return Buffer.from(JSON.stringify(events));
+      },
     ],
+    ...(extraEnv.INGEST_TOKEN && {
+      'anonymous-64mb': [
+        'the same, without the token',
+        async (body) => {
+          const headers = { 'content-type': 'application/json', 'content-length': body.length };
+          const { status, ms } = await send({ port, path: UPLOAD, from: '127.0.0.2', headers, body });
+          return `${status} (${Math.round(ms)} ms)`;
+        },
+        () => Buffer.from(JSON.stringify(Array.from({ length: 100 }, () => ({ ...sample, padding: 'p'.repeat(630_000) })))),
+      ],
+    }),
     'gzip-64mb': [
       '64 MB of one string in 64 KB of gzip → the upload route',
-      async () => {
-        const inflated = 64 * MB - 100;
-        const body = zlib.gzipSync(Buffer.concat([Buffer.from('{"padding":"'), Buffer.alloc(inflated, 0x61), Buffer.from('"}')]), { level: 9 });
+      async (body) => {
         const { status, ms } = await send({
           port,
           path: UPLOAD,
@@ -222,14 +233,15 @@ function attacks(port) {
         });
         return `${status} (${Math.round(body.length / 1024)} KB sent, ${Math.round(ms)} ms)`;
       },
+      () => zlib.gzipSync(Buffer.concat([Buffer.from('{"padding":"'), Buffer.alloc(64 * MB - 100, 0x61), Buffer.from('"}')]), { level: 9 }),
     ],
     'values-cap': [
       'one event with 19,900 extra values (just under JSON_MAX_ELEMENTS) → the upload route',
-      async () => {
-        const body = JSON.stringify({ ...sample, timestamp: nextTimestamp(), samples: Array.from({ length: 19_900 }, (_, index) => index % 10) });
+      async (body) => {
         const { status } = await send({ port, path: UPLOAD, from: '127.0.0.2', headers: { 'content-type': 'application/json' }, body });
         return `${status}`;
       },
+      () => JSON.stringify({ ...sample, timestamp: nextTimestamp(), samples: Array.from({ length: 19_900 }, (_, index) => index % 10) }),
     ],
     'slow-16': [
       '16 slow bodies (a byte a second) held 6 s',
@@ -255,7 +267,8 @@ function attacks(port) {
   };
 }
 
-async function measure(service, name, attack) {
+async function measure(service, attack, prepare) {
+  const payload = prepare?.();
   await sleep(1000);
   const pid = service.child.pid;
   const baseline = rssOf(pid);
@@ -266,13 +279,12 @@ async function measure(service, name, attack) {
     await sleep(delay);
     return boxUpload(service.port);
   });
-  const [outcome, ...box] = await Promise.all([attack(), ...boxes]);
+  const [outcome, ...box] = await Promise.all([attack(payload), ...boxes]);
   await sleep(1000);
   const loop = await ask(service.child, 'read');
   const probeMax = await stopProbe();
   const peak = stopRss();
   return {
-    name,
     outcome,
     loopMaxMs: loop.maxMs,
     probeMaxMs: probeMax,
@@ -303,10 +315,10 @@ async function main() {
     const only = args.only ? new Set(args.only.split(',')) : undefined;
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const figure = (values, unit, digits = 1) => `${median(values).toFixed(digits)} ${unit} (${Math.max(...values).toFixed(digits)})`;
-    for (const [key, [name, attack]] of Object.entries(attacks(service.port))) {
+    for (const [key, [name, attack, prepare]] of Object.entries(attacks(service.port))) {
       if (only && !only.has(key)) continue;
       const rounds = [];
-      for (let round = 0; round < ROUNDS; round++) rounds.push(await measure(service, name, attack));
+      for (let round = 0; round < ROUNDS; round++) rounds.push(await measure(service, attack, prepare));
       const of = (field) => rounds.map((row) => row[field]);
       console.log(
         `| ${name} | ${[...new Set(of('outcome'))].join('; ')} | ${figure(of('loopMaxMs'), 'ms')} | ${figure(of('probeMaxMs'), 'ms')} | ` +
