@@ -60,6 +60,31 @@ describe('validateEnvironment', () => {
     );
   });
 
+  it('reads the intake settings, and refuses an INGEST_BODY_BUDGET below BODY_LIMIT, default or not', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      JSON_MAX_ELEMENTS: 20_000,
+      INGEST_BODY_BUDGET: 128 * 1024 * 1024,
+      BODY_READ_TIMEOUT_MS: 30_000,
+      BODY_MIN_BYTES_PER_SECOND: 1024,
+      BODY_MAX_INFLATION: 10,
+      ADMIN_BODY_LIMIT: 16 * 1024,
+      HEADERS_TIMEOUT_MS: 10_000,
+      KEEP_ALIVE_TIMEOUT_MS: 5_000,
+      MAX_CONNECTIONS: 1000,
+      MAX_CONNECTIONS_PER_CLIENT: 256,
+    });
+    expect(validateEnvironment({ BODY_MIN_BYTES_PER_SECOND: '10kb', BODY_LIMIT: '200mb', INGEST_BODY_BUDGET: '1gb' })).toMatchObject({
+      BODY_MIN_BYTES_PER_SECOND: 10 * 1024,
+      INGEST_BODY_BUDGET: 1024 * 1024 * 1024,
+    });
+    expect(() => validateEnvironment({ BODY_LIMIT: '200mb' })).toThrow(
+      'INGEST_BODY_BUDGET must be a size such as 128mb, at least BODY_LIMIT (its default is 134217728)',
+    );
+    expect(() => validateEnvironment({ BODY_LIMIT: '2mb', INGEST_BODY_BUDGET: '1mb' })).toThrow(
+      'INGEST_BODY_BUDGET must be a size such as 128mb, at least BODY_LIMIT (got "1mb")',
+    );
+  });
+
   it('reads the admin API settings', () => {
     expect(validateEnvironment({}).ADMIN_STATS_INTERVAL_MS).toBe(5000);
     expect(validateEnvironment({ ADMIN_STATS_INTERVAL_MS: '250' }).ADMIN_STATS_INTERVAL_MS).toBe(250);

@@ -55,13 +55,16 @@ const toList = ({ value }: { value: unknown }) =>
         .filter((item) => item.length > 0)
     : value;
 
-/** A number at least as large as another setting's (INGEST_BODY_BUDGET >= BODY_LIMIT). */
+/** A number at least as large as another setting's (INGEST_BODY_BUDGET >= BODY_LIMIT); a bad other value is refused on its own. */
 function AtLeastSetting(other: 'BODY_LIMIT', options: ValidationOptions) {
   return ValidateBy(
     {
       name: 'atLeastSetting',
       validator: {
-        validate: (value: unknown, args) => typeof value === 'number' && value >= (args?.object as EnvironmentVariables)[other],
+        validate: (value: unknown, args) => {
+          const minimum: unknown = (args?.object as EnvironmentVariables)[other];
+          return typeof value === 'number' && (typeof minimum !== 'number' || value >= minimum);
+        },
       },
     },
     options,
@@ -458,7 +461,9 @@ function quoted(property: string, value: unknown): string {
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
   return errors.map((error) => {
     const reason = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
-    return `${error.property} ${reason} (got ${quoted(error.property, raw[error.property])})`;
+    // A default can fail a check that depends on another setting (INGEST_BODY_BUDGET >= BODY_LIMIT).
+    const given = error.property in raw ? `got ${quoted(error.property, raw[error.property])}` : `its default is ${quoted(error.property, error.value)}`;
+    return `${error.property} ${reason} (${given})`;
   });
 }
 
