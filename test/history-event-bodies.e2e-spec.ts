@@ -104,6 +104,18 @@ describe('HistoryEvent upload bodies', () => {
         400,
         /nested deeper than 32 levels/,
       ],
+      [
+        'a multipart body without a boundary',
+        () => upload().set('Content-Type', 'multipart/form-data').send('--X\r\n'),
+        400,
+        /the multipart body cannot be read: Multipart: Boundary not found/,
+      ],
+      [
+        'a multipart body that ends in the middle of a part',
+        () => upload().set('Content-Type', 'multipart/form-data; boundary=X').send('--X\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue'),
+        400,
+        /the multipart body cannot be read: Unexpected end of form/,
+      ],
       ['text/plain', () => upload().set('Content-Type', 'text/plain').send('{}'), 415, /Content-Type must be/],
       ['no Content-Type', () => upload().send(Buffer.from('{}')), 415, /Content-Type must be/],
       ['application/xml', () => upload().set('Content-Type', 'application/xml').send('<e/>'), 415, /Content-Type/],

@@ -165,8 +165,9 @@ export class MultipartBody implements ParsableBody<{ fields: Record<string, unkn
     this.parser.on('partsLimit', () =>
       refuse(new PayloadTooLargeException(`the form holds more than ${limits.maxFields + limits.maxFiles} parts`)),
     );
+    // A malformed form stops the reading at once (the next write throws); `done` reports the rest.
+    this.parser.on('error', (error: Error) => refuse(new BadRequestException(`the multipart body cannot be read: ${error.message}`)));
     this.done = finished(this.parser);
-    // Its errors are read from `done` (or make `write` throw); none may go unhandled.
     this.done.catch(() => undefined);
   }
 
