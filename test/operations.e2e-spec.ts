@@ -28,7 +28,7 @@ describe('operations', () => {
     });
 
     it('is not ready while migrations are pending, saying why in the error shape', async () => {
-      const target = await createTestApp({ MIGRATIONS_RUN: 'false' });
+      const target = await createTestApp({ MIGRATIONS_RUN: 'false' }, { emptyDatabase: true });
       try {
         const response = await request(target.app.getHttpServer()).get('/health/ready').expect(503);
         expect(response.body).toEqual({
