@@ -11,7 +11,6 @@ import {
   Matches,
   Max,
   Min,
-  MinLength,
   ValidateIf,
   validateSync,
   ValidationError,
@@ -221,7 +220,11 @@ export class EnvironmentVariables {
   /** Empty: a key is generated at first start and kept in DATA_DIR. */
   @Expose()
   @Transform(toList)
-  @MinLength(16, { each: true, message: 'must be a comma-separated list of keys of at least 16 characters' })
+  @Matches(/^(?=.{16,}$)[A-Za-z0-9._~+/-]+=*$/, {
+    each: true,
+    message:
+      'must be a comma-separated list of keys of at least 16 characters, each a bearer token (A-Z a-z 0-9 - . _ ~ + /, then = at the end only)',
+  })
   ADMIN_API_KEYS: string[] = [];
 
   /**
@@ -267,12 +270,19 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^\s/]+$/, { each: true, message: 'must be a comma-separated list of origins such as https://admin.example.com' })
   CORS_ORIGINS: string[] = [];
 
-  /** Requests a client may make to the admin API per minute. */
+  /** Requests per minute to the admin API with one key (per authenticated caller). */
   @Expose()
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of at least 1' })
   @Min(1, { message: 'must be a whole number of at least 1' })
   ADMIN_RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Failed authentications to the admin API a client address may make per minute (429 beyond); apart from the keys' budgets. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of at least 1' })
+  @Min(1, { message: 'must be a whole number of at least 1' })
+  ADMIN_AUTH_FAILURES_PER_MINUTE = 60;
 
   @Expose()
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
