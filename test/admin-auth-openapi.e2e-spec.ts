@@ -39,6 +39,8 @@ describe('admin API authentication', () => {
 
   it('finds the admin routes (so that the checks below walk all of them)', () => {
     expect(adminRoutes().map((route) => `${route.method.toUpperCase()} ${route.path}`).sort()).toEqual([
+      'GET /api/conflicts',
+      'GET /api/conflicts/:id',
       'GET /api/devices',
       'GET /api/events',
       'GET /api/events/:id',
@@ -132,6 +134,8 @@ describe('OpenAPI document at /docs-json', () => {
         'GET /api/quarantine',
         'GET /api/quarantine/{id}',
         'POST /api/quarantine/{id}/replay',
+        'GET /api/conflicts',
+        'GET /api/conflicts/{id}',
         'GET /api/hooks',
         'POST /api/hooks/{id}/retry',
         'GET /api/identities',
