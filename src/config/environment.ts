@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { IsCidr } from '../common/address-list';
+import { DEFAULT_EMBEDDED_PG_SYSTEM_DIR } from '../database/postgres-as-root';
 import { toDuration, toDurationList, WEBHOOK_SECRET_FORMAT, WEBHOOK_SECRET_MESSAGE } from './hook-settings';
 
 export enum InvalidEventPolicy {
@@ -99,6 +100,14 @@ export class EnvironmentVariables {
   @Min(0, { message: 'must be 0 (pick a free port) or a port number' })
   @Max(65535, { message: 'must be 0 (pick a free port) or a port number' })
   EMBEDDED_PG_PORT = 0;
+
+  /**
+   * Started as root: where the embedded PostgreSQL's binaries and cluster go when the postgres
+   * user (which PostgreSQL runs as) cannot reach them under the install folder or DATA_DIR.
+   */
+  @Expose()
+  @Matches(/^\//, { message: 'must be an absolute path' })
+  EMBEDDED_PG_SYSTEM_DIR = DEFAULT_EMBEDDED_PG_SYSTEM_DIR;
 
   @Expose()
   @Transform(toByteCount)
