@@ -8,6 +8,7 @@ import { entityRowsSql, SqlParameters } from '../database/entity-rows-sql';
 import { HookEntity } from '../hooks/entities/hook.entity';
 import { HookOptions, toHookEntities } from '../hooks/hook.mapper';
 import { EventResult, MetricsService } from '../metrics/metrics.service';
+import { EventConflictEntity } from './entities/event-conflict.entity';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
 import { HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
 import { HistoryEventImageEntity } from './entities/history-event-image.entity';
@@ -24,7 +25,6 @@ import {
   toHistoryEventEntity,
   toQuarantinedEventEntity,
 } from './history-event.mapper';
-import { EventConflictEntity } from './entities/event-conflict.entity';
 import { DEFAULT_PERSON_TYPE, PERSON_TYPES } from './dto/history-event.dto';
 import { isPlainObject, ParseLimits, ParsedHistoryEvent, parseHistoryEvent } from './history-event.parser';
 

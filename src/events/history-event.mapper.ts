@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../common/error-response';
+import { hookTypeOf } from '../hooks/hook.mapper';
 import { DEFAULT_PERSON_TYPE, HistoryEventDto, ImageKind, MAX_TEXT_LENGTH } from './dto/history-event.dto';
 import { encodeImage } from './encoded-image';
 import { comparableEvent, contentKeyOf, differencesOf, ImageDigest } from './event-content';
@@ -10,7 +11,6 @@ import { HistoryEventImageEntity } from './entities/history-event-image.entity';
 import { HistoryEventEntity } from './entities/history-event.entity';
 import { QuarantinedEventEntity, UploadFormat } from './entities/quarantined-event.entity';
 import { imagesOf, isPlainObject, ParsedHistoryEvent } from './history-event.parser';
-import { hookTypeOf } from '../hooks/hook.mapper';
 
 /** Where and when an upload arrived. */
 export interface Receipt {
