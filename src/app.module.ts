@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ThrottlerModule } from '@nestjs/throttler';
 import type { Logger } from 'pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
@@ -33,10 +32,6 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         HealthModule,
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'admin', ttl: 60_000, limit: settings.ADMIN_RATE_LIMIT_PER_MINUTE }],
-          errorMessage: 'too many requests to the admin API: retry in a minute',
-        }),
         AuthModule,
         RetentionModule.scheduled(),
         EventsModule,

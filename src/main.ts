@@ -38,7 +38,7 @@ async function bootstrap(): Promise<void> {
   log.info(`box upload URL: http://${lanAddress(settings.HOST)}:${port}${HISTORY_EVENT_PATH}${tokenNote}${extraPaths}`);
   log.info(
     embedded
-      ? `data: embedded PostgreSQL in ${embedded.clusterDir}`
+      ? `data: ${embedded.describe()}`
       : `data: PostgreSQL at ${redactPassword(settings.DATABASE_URL!)}`,
   );
 

@@ -27,7 +27,8 @@ describe('admin API authentication', () => {
   let target: TestApp;
 
   beforeAll(async () => {
-    target = await createTestApp();
+    // Walking every route without a valid key is many failed authentications from one address.
+    target = await createTestApp({ ADMIN_AUTH_FAILURES_PER_MINUTE: '10000' });
   });
 
   afterAll(async () => {
@@ -38,6 +39,8 @@ describe('admin API authentication', () => {
 
   it('finds the admin routes (so that the checks below walk all of them)', () => {
     expect(adminRoutes().map((route) => `${route.method.toUpperCase()} ${route.path}`).sort()).toEqual([
+      'GET /api/conflicts',
+      'GET /api/conflicts/:id',
       'GET /api/devices',
       'GET /api/events',
       'GET /api/events/:id',
@@ -62,6 +65,7 @@ describe('admin API authentication', () => {
     ['with the key under another scheme', { Authorization: `Basic ${TEST_ADMIN_KEY}` }],
     ['with a key one character short', { Authorization: `Bearer ${TEST_ADMIN_KEY.slice(0, -1)}` }],
     ['with the bare key', { Authorization: TEST_ADMIN_KEY }],
+    ['with junk after the key', { Authorization: `Bearer ${TEST_ADMIN_KEY} junk` }],
   ];
 
   it.each(attempts)('answers 401 on every route under /api %s', async (_name, headers) => {
@@ -130,6 +134,8 @@ describe('OpenAPI document at /docs-json', () => {
         'GET /api/quarantine',
         'GET /api/quarantine/{id}',
         'POST /api/quarantine/{id}/replay',
+        'GET /api/conflicts',
+        'GET /api/conflicts/{id}',
         'GET /api/hooks',
         'POST /api/hooks/{id}/retry',
         'GET /api/identities',

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
+import { ConflictsController } from './conflicts/conflicts.controller';
+import { ConflictsService } from './conflicts/conflicts.service';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesService } from './devices/devices.service';
 import { EventQueryController } from './events/event-query.controller';
@@ -16,16 +18,16 @@ import { EventStatsFolder } from './stats/event-stats.folder';
 
 /**
  * The admin API under /api (every controller with `@AdminApi()`): search over the event
- * history, images, summaries, devices and the quarantine; and the job that keeps the device
- * list and the summary counts folded.
+ * history, images, summaries, devices, the quarantine and the conflicting copies; and the job
+ * that keeps the device list and the summary counts folded.
  */
 @Module({
   imports: [
     TypeOrmModule.forFeature([EdgePointEntity, EventCountSlotEntity, EventStatsWatermarkEntity]),
     EventsModule,
   ],
-  controllers: [EventQueryController, DevicesController, QuarantineController],
-  providers: [EventQueryService, EventSummaryService, TimeZones, DevicesService, QuarantineService, EventStatsFolder],
+  controllers: [EventQueryController, DevicesController, QuarantineController, ConflictsController],
+  providers: [EventQueryService, EventSummaryService, TimeZones, DevicesService, QuarantineService, ConflictsService, EventStatsFolder],
   exports: [EventStatsFolder],
 })
 export class AdminModule {}

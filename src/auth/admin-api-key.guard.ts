@@ -1,22 +1,44 @@
-import { applyDecorators, CanActivate, ExecutionContext, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ErrorResponseDto } from '../common/error-response';
-import { AdminApiKeysService } from './admin-api-keys.service';
+import { ADMIN_CREDENTIAL_SOURCES, AdminCredentialSource, AdminPrincipal, setAdminPrincipal } from './admin-principal';
+import { AdminRateLimits } from './admin-rate-limits';
 
-/** Lets a request through only with `Authorization: Bearer <admin API key>`. */
+/**
+ * Lets a request through only when a credential source recognises its caller (today
+ * `Authorization: Bearer <admin API key>`), within that caller's rate limit. A request without a
+ * valid credential is a failed authentication of its client address: 401, or 429 once that
+ * address has failed too often.
+ */
 @Injectable()
-export class AdminApiKeyGuard implements CanActivate {
-  constructor(private readonly keys: AdminApiKeysService) {}
+export class AdminAuthGuard implements CanActivate {
+  constructor(
+    @Inject(ADMIN_CREDENTIAL_SOURCES) private readonly sources: AdminCredentialSource[],
+    private readonly limits: AdminRateLimits,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const header = http.getRequest<Request>().headers.authorization ?? '';
-    const [scheme, key] = header.split(' ', 2);
-    if (scheme?.toLowerCase() === 'bearer' && key && this.keys.isValid(key)) return true;
-    http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const principal = this.authenticate(req);
+    if (principal) {
+      await this.limits.spend(principal, res);
+      setAdminPrincipal(req, principal);
+      return true;
+    }
+    await this.limits.fail(req.ip, res);
+    res.setHeader('WWW-Authenticate', 'Bearer');
     throw new UnauthorizedException('an admin API key is required: Authorization: Bearer <key>');
+  }
+
+  private authenticate(req: Request): AdminPrincipal | null {
+    for (const source of this.sources) {
+      const principal = source.authenticate(req);
+      if (principal) return principal;
+    }
+    return null;
   }
 }
 
@@ -24,14 +46,17 @@ export class AdminApiKeyGuard implements CanActivate {
 export const ADMIN_API_SECURITY = 'admin-api-key';
 
 /**
- * Marks a controller (or route) of the admin API: rate-limited per client
- * (ADMIN_RATE_LIMIT_PER_MINUTE, before the key is even looked at), then only callers with an
- * admin API key get in. The OpenAPI document shows the scheme and the 401 and 429 answers.
+ * Marks a controller (or route) of the admin API: only authenticated callers get in, each within
+ * ADMIN_RATE_LIMIT_PER_MINUTE; failed authentications count against their address
+ * (ADMIN_AUTH_FAILURES_PER_MINUTE). The OpenAPI document shows the scheme and the 401 and 429 answers.
  */
 export const AdminApi = () =>
   applyDecorators(
-    UseGuards(ThrottlerGuard, AdminApiKeyGuard),
+    UseGuards(AdminAuthGuard),
     ApiBearerAuth(ADMIN_API_SECURITY),
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No admin API key, or a wrong one' }),
-    ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'More than ADMIN_RATE_LIMIT_PER_MINUTE requests in a minute' }),
+    ApiTooManyRequestsResponse({
+      type: ErrorResponseDto,
+      description: 'More than ADMIN_RATE_LIMIT_PER_MINUTE requests in a minute with this key, or ADMIN_AUTH_FAILURES_PER_MINUTE failed authentications from this address',
+    }),
   );

@@ -1,20 +1,23 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SecretSet } from '../common/secret-set';
 import { EnvironmentVariables } from '../config/environment';
+import { AdminCredentialSource, AdminPrincipal, bearerToken } from './admin-principal';
 
 export const GENERATED_KEY_FILE = 'admin-api-key';
 
 /**
  * The keys that open the admin API: ADMIN_API_KEYS, or else one generated at first start and
- * kept in DATA_DIR (printed that once), so that a quick start is never open to anyone.
+ * kept in DATA_DIR (printed that once), so that a quick start is never open to anyone. Only their
+ * sha256 digests are kept; a caller is known by a prefix of its key's digest.
  */
 @Injectable()
-export class AdminApiKeysService implements OnModuleInit {
+export class AdminApiKeysService implements OnModuleInit, AdminCredentialSource {
   private readonly logger = new Logger('AdminApiKeys');
   private keys = new SecretSet([]);
 
@@ -28,6 +31,13 @@ export class AdminApiKeysService implements OnModuleInit {
 
   isValid(candidate: string): boolean {
     return this.keys.has(candidate);
+  }
+
+  /** The caller of a request with `Authorization: Bearer <one of the keys>`. */
+  authenticate(req: Request): AdminPrincipal | null {
+    const token = bearerToken(req.headers.authorization);
+    const digest = token === null ? null : this.keys.match(token);
+    return digest ? { method: 'api-key', id: `api-key:${digest.subarray(0, 8).toString('hex')}` } : null;
   }
 
   private async generatedKey(): Promise<string> {

@@ -109,6 +109,18 @@ describe('validateEnvironment, hooks section', () => {
   });
 });
 
+describe('validateEnvironment, admin API keys', () => {
+  it('takes keys that can be sent as a bearer token, and refuses others (they could never authenticate)', () => {
+    expect(validateEnvironment({ ADMIN_API_KEYS: 'se3_abcdefghijklmnop, Key.with~all+the/chars-_==' }).ADMIN_API_KEYS).toEqual([
+      'se3_abcdefghijklmnop',
+      'Key.with~all+the/chars-_==',
+    ]);
+    for (const key of ['has a space in it 0123', 'exclamation!0123456789', 'padding=in-the-middle-0123', 'ümlaut-0123456789abc']) {
+      expect(() => validateEnvironment({ ADMIN_API_KEYS: key })).toThrow('ADMIN_API_KEYS must be a comma-separated list of keys');
+    }
+  });
+});
+
 describe('validateEnvironment, secrets in its messages', () => {
   it('never repeats a secret it refuses: passwords in URLs and keys are hidden', () => {
     let message = '';
@@ -124,7 +136,9 @@ describe('validateEnvironment, secrets in its messages', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://root:***@db.example/se3")');
-    expect(message).toContain('ADMIN_API_KEYS must be a comma-separated list of keys of at least 16 characters (got a value, hidden)');
+    expect(message).toContain(
+      'ADMIN_API_KEYS must be a comma-separated list of keys of at least 16 characters, each a bearer token (A-Z a-z 0-9 - . _ ~ + /, then = at the end only) (got a value, hidden)',
+    );
     expect(message).toContain('HOOK_WEBHOOK_SECRET must be set when HOOK_WEBHOOK_URLS is');
     expect(message).toContain('HOOK_AMQP_URL must be an amqp:// or amqps:// URL (got "rabbit://app:***@mq.example")');
     for (const secret of ['db-pass-123', 'short-admin-key', 'hunter2-webhook', 'mq-pass-456']) expect(message).not.toContain(secret);

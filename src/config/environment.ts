@@ -11,12 +11,12 @@ import {
   Matches,
   Max,
   Min,
-  MinLength,
   ValidateIf,
   validateSync,
   ValidationError,
 } from 'class-validator';
 import { IsCidr } from '../common/address-list';
+import { DEFAULT_EMBEDDED_PG_SYSTEM_DIR } from '../database/postgres-as-root';
 import { toDuration, toDurationList, WEBHOOK_SECRET_FORMAT, WEBHOOK_SECRET_MESSAGE } from './hook-settings';
 
 export enum InvalidEventPolicy {
@@ -100,6 +100,14 @@ export class EnvironmentVariables {
   @Min(0, { message: 'must be 0 (pick a free port) or a port number' })
   @Max(65535, { message: 'must be 0 (pick a free port) or a port number' })
   EMBEDDED_PG_PORT = 0;
+
+  /**
+   * Started as root: where the embedded PostgreSQL's binaries and cluster go when the postgres
+   * user (which PostgreSQL runs as) cannot reach them under the install folder or DATA_DIR.
+   */
+  @Expose()
+  @Matches(/^\//, { message: 'must be an absolute path' })
+  EMBEDDED_PG_SYSTEM_DIR = DEFAULT_EMBEDDED_PG_SYSTEM_DIR;
 
   @Expose()
   @Transform(toByteCount)
@@ -221,7 +229,11 @@ export class EnvironmentVariables {
   /** Empty: a key is generated at first start and kept in DATA_DIR. */
   @Expose()
   @Transform(toList)
-  @MinLength(16, { each: true, message: 'must be a comma-separated list of keys of at least 16 characters' })
+  @Matches(/^(?=.{16,}$)[A-Za-z0-9._~+/-]+=*$/, {
+    each: true,
+    message:
+      'must be a comma-separated list of keys of at least 16 characters, each a bearer token (A-Z a-z 0-9 - . _ ~ + /, then = at the end only)',
+  })
   ADMIN_API_KEYS: string[] = [];
 
   /**
@@ -267,12 +279,19 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^\s/]+$/, { each: true, message: 'must be a comma-separated list of origins such as https://admin.example.com' })
   CORS_ORIGINS: string[] = [];
 
-  /** Requests a client may make to the admin API per minute. */
+  /** Requests per minute to the admin API with one key (per authenticated caller). */
   @Expose()
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of at least 1' })
   @Min(1, { message: 'must be a whole number of at least 1' })
   ADMIN_RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Failed authentications to the admin API a client address may make per minute (429 beyond); apart from the keys' budgets. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of at least 1' })
+  @Min(1, { message: 'must be a whole number of at least 1' })
+  ADMIN_AUTH_FAILURES_PER_MINUTE = 60;
 
   @Expose()
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ImageDigest } from './event-content';
 
 export const IMAGE_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp'] as const;
 export type ImageContentType = (typeof IMAGE_CONTENT_TYPES)[number];
@@ -13,8 +14,16 @@ export class DecodedImage {
     readonly dataUrlPrefix: string | null,
   ) {}
 
+  private computedSha256?: Buffer;
+
+  /** Computed once: the stored row and the event's content key both need it. */
   sha256(): Buffer {
-    return createHash('sha256').update(this.bytes).digest();
+    this.computedSha256 ??= createHash('sha256').update(this.bytes).digest();
+    return this.computedSha256;
+  }
+
+  digest(): ImageDigest {
+    return { sha256: this.sha256().toString('hex'), byte_size: this.bytes.length, data_url_prefix: this.dataUrlPrefix };
   }
 }
 

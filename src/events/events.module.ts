@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventConflictEntity } from './entities/event-conflict.entity';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
 import { HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
 import { HistoryEventImageEntity } from './entities/history-event-image.entity';
@@ -14,6 +15,7 @@ export const EVENT_ENTITIES = [
   HistoryEventFiqaEntity,
   HistoryEventImageEntity,
   QuarantinedEventEntity,
+  EventConflictEntity,
 ];
 
 @Module({

@@ -20,6 +20,8 @@ export interface ParseLimits {
 
 /** A valid event: the validated DTO (images decoded) and what the DTO does not declare, kept as sent. */
 export interface ParsedHistoryEvent {
+  /** The event as it came (JSON values). */
+  raw: Record<string, unknown>;
   dto: HistoryEventDto;
   extraFields: UnknownFields | null;
   extDataExtraFields: UnknownFields | null;
@@ -52,6 +54,7 @@ export function parseHistoryEvent(raw: unknown, limits: ParseLimits): ParseOutco
   return {
     valid: true,
     event: {
+      raw,
       dto,
       extraFields: unknownFields(raw, HISTORY_EVENT_FIELDS),
       extDataExtraFields: unknownFields(extData, EXT_DATA_FIELDS),

@@ -10,6 +10,8 @@ import { GalleryFaceEntity } from './entities/gallery-face.entity';
 import { GalleryIdentityEntity } from './entities/gallery-identity.entity';
 
 const STRANGER = 4;
+/** Advisory locks of the gallery's hook claims: (this space, hashtext(hook id)). Two hooks sharing a hash only take turns. */
+const HOOK_CLAIM_LOCK_SPACE = 0x5e3_6a11;
 /** The face a registration keeps: the cropped face, else the scene photo. */
 const REGISTRATION_IMAGES: ImageKind[] = ['recognize_face', 'spot_pic'];
 /** The face an update keeps: the registered picture the box sent, else the cropped face. */
@@ -25,7 +27,8 @@ interface Change {
 /**
  * The platform's copy of the face gallery, kept up to date by the want_action hooks it receives
  * as internal events. Each hook is handled in one transaction and recorded in gallery_change
- * under its hook id: a hook delivered again changes nothing.
+ * under its hook id: a hook delivered again changes nothing. Attempts at one hook can overlap (a
+ * delivery that timed out keeps running while its retry starts): each claims the hook first.
  */
 @Injectable()
 export class GalleryService {
@@ -92,6 +95,10 @@ export class GalleryService {
 
   private async handleOnce(hook: HookMessage, decide: (manager: EntityManager) => Promise<Change>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      // The claim: an overlapping attempt waits here until the first one ends, then finds its
+      // change (or, if it rolled back, does the work itself). Checking first and inserting last
+      // would let both do the work and fail the second on gallery_change's unique hook id.
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [HOOK_CLAIM_LOCK_SPACE, hook.id]);
       if (await manager.existsBy(GalleryChangeEntity, { hookId: hook.id })) return;
       const change = await decide(manager);
       const row = new GalleryChangeEntity();

@@ -17,9 +17,10 @@ export default async function globalSetup(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js'), '--if-changed'], { cwd: ROOT, stdio: 'inherit' });
   if (!process.env.TEST_DATABASE_URL) {
     const dataDir = await mkdtemp(join(tmpdir(), 'se3-test-pg-'));
-    // As root, PostgreSQL runs as the postgres user, which must be able to enter the folder.
+    // As root, PostgreSQL runs as the postgres user: a folder it can enter keeps the cluster here
+    // (under a TMPDIR it cannot enter, the cluster goes to EMBEDDED_PG_SYSTEM_DIR; teardown removes it).
     await chmod(dataDir, 0o755);
-    const server = await EmbeddedPostgres.start({ dataDir, port: 0, database: 'postgres' });
+    const server = await EmbeddedPostgres.start({ dataDir, port: 0, database: 'postgres', systemDir: process.env.EMBEDDED_PG_SYSTEM_DIR });
     process.env.TEST_DATABASE_URL = server.url;
     process.env.SE3_TEST_EMBEDDED_DIR = dataDir;
     (globalThis as { embeddedPostgres?: EmbeddedPostgres }).embeddedPostgres = server;

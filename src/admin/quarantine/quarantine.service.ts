@@ -59,7 +59,8 @@ export class QuarantineService {
   /**
    * Validates the stored event again, as an upload from the same address (a form upload is
    * stored already converted to its JSON event). When it passes, it is stored like any upload
-   * (a duplicate of a stored event answers with that event) and the quarantine row records the
+   * (a duplicate of a stored event answers with that event, a differing copy of one is kept as
+   * a conflict of that event) and the quarantine row records the
    * event id; a second replay answers with the same id. When it still fails: 422 with the errors.
    */
   async replay(id: string): Promise<ReplayResultDto> {
@@ -77,7 +78,12 @@ export class QuarantineService {
     );
     // A concurrent replay marked it first: answer as it did.
     if (!marked) return replayedAlready(await this.find(id));
-    return { event_id: result.id, result: result.result, replayed_at: marked.replayed_at };
+    return {
+      event_id: result.id,
+      result: result.result,
+      replayed_at: marked.replayed_at,
+      ...(result.result === 'conflict' ? { conflict_id: result.conflict_id } : {}),
+    };
   }
 
   private async ingest(row: QuarantinedEventEntity): Promise<IngestResult[]> {

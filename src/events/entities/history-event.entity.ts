@@ -33,6 +33,14 @@ export class HistoryEventEntity {
   @Column({ name: 'dedup_key', type: 'bytea', unique: true })
   dedupKey: Buffer;
 
+  /**
+   * First 16 bytes of sha256 over the whole event as sent (images by their sha256): a later copy
+   * with the same dedup key but other content is a conflict. Null for events stored before it
+   * existed, until a copy arrives (it is then worked out from the rows).
+   */
+  @Column({ name: 'content_key', type: 'bytea', nullable: true })
+  contentKey: Buffer | null;
+
   @Column({ name: 'identity_id', type: 'text' })
   identityId: string;
 

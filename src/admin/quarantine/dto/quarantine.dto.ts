@@ -65,7 +65,7 @@ export class QuarantinePageDto {
   next_cursor: string | null;
 }
 
-export const REPLAY_RESULTS = ['stored', 'duplicate', 'already_replayed'] as const;
+export const REPLAY_RESULTS = ['stored', 'duplicate', 'conflict', 'already_replayed'] as const;
 
 export class ReplayResultDto {
   @ApiProperty({ description: 'The id of the event it became', example: '42' })
@@ -73,9 +73,13 @@ export class ReplayResultDto {
 
   @ApiProperty({
     enum: REPLAY_RESULTS,
-    description: 'stored: a new event; duplicate: the same event was stored before; already_replayed: an earlier replay stored it',
+    description:
+      'stored: a new event; duplicate: the same event was stored before; conflict: an event with its dedup key but other content was stored before, and this one is kept as a conflict of it (conflict_id); already_replayed: an earlier replay stored it',
   })
   result: (typeof REPLAY_RESULTS)[number];
+
+  @ApiPropertyOptional({ description: 'With result conflict: the conflict it was kept as (GET /api/conflicts/{id})', example: '7' })
+  conflict_id?: string;
 
   @ApiProperty()
   replayed_at: Date;
