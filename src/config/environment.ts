@@ -336,12 +336,27 @@ export class EnvironmentVariables {
 }
 
 /** Settings whose whole value is a secret: a refusal names them without repeating the value. */
-const SECRET_SETTINGS = new Set(['ADMIN_API_KEYS', 'HOOK_WEBHOOK_SECRET']);
+const SECRET_SETTINGS = new Set(['ADMIN_API_KEYS', 'HOOK_WEBHOOK_SECRET', 'INGEST_TOKEN']);
 
-/** What a refusal quotes of a value: nothing of a secret setting, and URLs without their passwords. */
+/** What a refusal quotes of a value: nothing of a secret setting, and URLs without their credentials. */
 function quoted(property: string, value: unknown): string {
   if (SECRET_SETTINGS.has(property)) return 'a value, hidden';
-  return JSON.stringify(value).replace(/(\/\/[^:/@\s",]*):[^@\s",]*@/g, '$1:***@');
+  return JSON.stringify(typeof value === 'string' ? withoutCredentials(value) : value);
+}
+
+/**
+ * `text` with the user information of its URLs hidden: `postgresql://se3:***@db/se3`. Everything
+ * from the first `://` to the last `@` counts as user information, so that a password holding
+ * `@`, `,`, `/`, quotes or spaces is hidden whole, in a list of URLs too; a user name alone (a
+ * token) is hidden as well. It hides too much rather than too little.
+ */
+export function withoutCredentials(text: string): string {
+  const start = text.indexOf('://') + 3;
+  const at = text.lastIndexOf('@');
+  if (start < 3 || at < start) return text;
+  const userInfo = text.slice(start, at);
+  const colon = userInfo.indexOf(':');
+  return text.slice(0, start) + (colon >= 0 ? `${userInfo.slice(0, colon)}:***` : '***') + text.slice(at);
 }
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
