@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
+import { AdminQueries } from './admin-queries';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesService } from './devices/devices.service';
 import { EventQueryController } from './events/event-query.controller';
@@ -25,7 +26,7 @@ import { EventStatsFolder } from './stats/event-stats.folder';
     EventsModule,
   ],
   controllers: [EventQueryController, DevicesController, QuarantineController],
-  providers: [EventQueryService, EventSummaryService, TimeZones, DevicesService, QuarantineService, EventStatsFolder],
+  providers: [AdminQueries, EventQueryService, EventSummaryService, TimeZones, DevicesService, QuarantineService, EventStatsFolder],
   exports: [EventStatsFolder],
 })
 export class AdminModule {}

@@ -85,6 +85,26 @@ export class EnvironmentVariables {
   @Max(200, { message: 'must be a whole number between 1 and 200' })
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Longest a statement may run on any connection of the service (PostgreSQL's statement_timeout):
+   * a query stuck behind a lock or a broken plan fails (503, the box retries) instead of holding
+   * an upload and a connection. 0: no limit. Migrations and VACUUM run without it.
+   */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 30s (0: no limit)' })
+  @Min(0, { message: 'must be a duration such as 30s (0: no limit)' })
+  @Max(3_600_000, { message: 'must be a duration of at most 1h' })
+  DATABASE_STATEMENT_TIMEOUT = 30_000;
+
+  /** Longest a statement waits for a lock (PostgreSQL's lock_timeout), e.g. behind a migration elsewhere. 0: no limit. */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 10s (0: no limit)' })
+  @Min(0, { message: 'must be a duration such as 10s (0: no limit)' })
+  @Max(3_600_000, { message: 'must be a duration of at most 1h' })
+  DATABASE_LOCK_TIMEOUT = 10_000;
+
   @Expose()
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
@@ -235,6 +255,17 @@ export class EnvironmentVariables {
   @Min(100, { message: 'must be a whole number of milliseconds between 100 and 3600000' })
   @Max(3_600_000, { message: 'must be a whole number of milliseconds between 100 and 3600000' })
   ADMIN_STATS_INTERVAL_MS = 5000;
+
+  /**
+   * Longest each statement of an admin search, count, summary or device list may run: beyond it
+   * the request is answered 503, asking to narrow the search, and the database is free again.
+   */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 5s' })
+  @Min(100, { message: 'must be a duration of at least 100ms' })
+  @Max(600_000, { message: 'must be a duration of at most 10m' })
+  ADMIN_QUERY_TIMEOUT = 5_000;
 
   // (end of the admin API settings)
 
