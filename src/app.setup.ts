@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { setupOpenApi } from './admin/openapi';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { trustedProxies } from './common/client-address';
 import { rejectDeepBodies } from './common/json-depth';
 import { requestValidationPipe } from './common/validation-errors';
 import { EnvironmentVariables } from './config/environment';
@@ -22,7 +23,7 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 export function configureApp(app: NestExpressApplication, settings: EnvironmentVariables): void {
   const uploads = ingestGate(settings, app.get(MetricsService));
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', settings.TRUSTED_PROXIES.length > 0 ? settings.TRUSTED_PROXIES : false);
+  app.set('trust proxy', trustedProxies(settings.TRUSTED_PROXIES));
   // No hash of every JSON answer: the routes that serve cacheable bytes set their own ETag.
   app.set('etag', false);
   app.use(app.get(HttpDrainService).middleware);

@@ -22,6 +22,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { clientAddress } from '../common/client-address';
 import { ErrorResponseDto } from '../common/error-response';
 import { EnvironmentVariables } from '../config/environment';
 import { HistoryEventDto } from './dto/history-event.dto';
@@ -92,7 +93,7 @@ export class HistoryEventController {
   }
 
   private toUpload(req: Request, files: FormFile[]): Upload {
-    const receivedFrom = req.ip ?? null;
+    const receivedFrom = clientAddress(req);
     if (req.is(JSON_TYPES)) {
       const body: unknown = req.body;
       if (body === undefined || Number(req.headers['content-length']) === 0) {
