@@ -1,16 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { FieldErrorDto } from '../../../common/error-response';
 import { PageQueryDto } from '../../../common/page-query.dto';
-import { IsDatabaseId, ToBoolean } from '../../../common/query-params';
+import { IsDatabaseId, QueryText, ToBoolean } from '../../../common/query-params';
 import { MAX_TEXT_LENGTH } from '../../../events/dto/history-event.dto';
 import type { QuarantinedEventEntity, UploadFormat } from '../../../events/entities/quarantined-event.entity';
 
 export class QuarantineListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: "Only the rejects of this box (ext_data.dev_sno, when it could be read)" })
   @IsOptional()
-  @IsString({ message: '$property must be given once, as text' })
-  @MaxLength(MAX_TEXT_LENGTH, { message: `$property must be at most ${MAX_TEXT_LENGTH} characters` })
+  @QueryText(MAX_TEXT_LENGTH)
   dev_sno?: string;
 
   @ApiPropertyOptional({ description: 'true: only those replayed into events; false: only those still waiting', type: Boolean })
