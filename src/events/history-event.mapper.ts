@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../common/error-response';
+import { visibleText } from '../common/visible-text';
 import { DEFAULT_PERSON_TYPE, HistoryEventDto, ImageKind, MAX_TEXT_LENGTH } from './dto/history-event.dto';
 import { encodeImage } from './encoded-image';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
@@ -134,7 +135,8 @@ export function toQuarantinedEventEntity(
   row.payload = JSON.stringify(raw) ?? 'null';
   row.payloadKey = createHash('sha256').update(row.payload).digest().subarray(0, 16);
   row.format = format;
-  row.errors = errors;
+  // jsonb refuses a NUL or an unpaired surrogate: paths and messages built from keys are written out.
+  row.errors = errors.map((error) => ({ field: visibleText(error.field), message: visibleText(error.message) }));
   row.devSno = devSnoOf(raw);
   row.receivedAt = receipt.receivedAt;
   row.receivedFrom = receipt.receivedFrom;

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FieldError } from '../common/error-response';
 import { flattenValidationErrors } from '../common/validation-errors';
+import { visibleText } from '../common/visible-text';
 import {
   EXT_DATA_FIELDS,
   HISTORY_EVENT_FIELDS,
@@ -110,14 +111,15 @@ interface Walked {
   value: unknown;
   depth: number;
   parent?: Walked;
-  /** `key` or `[index]`. */
+  /** `key` or `[index]`, as sent. */
   step?: string;
 }
 
+/** The path of a node, with the NULs and unpaired surrogates of keys written out (`ext_data.a\u0000`): it goes into jsonb and logs. */
 const pathOf = (node: Walked): string => {
   const steps: string[] = [];
   for (let current: Walked | undefined = node; current?.step !== undefined; current = current.parent) steps.push(current.step);
-  return steps.reverse().reduce((path, step) => (step.startsWith('[') || !path ? path + step : `${path}.${step}`), '');
+  return visibleText(steps.reverse().reduce((path, step) => (step.startsWith('[') || !path ? path + step : `${path}.${step}`), ''));
 };
 
 /** Where the images are: their strings go to the base64 check instead. */
