@@ -7,6 +7,8 @@ import { createTestApp, TestApp } from './support/test-app';
 type Result = { id: string; result: string; errors?: { field: string; message: string }[] };
 
 let nextTimestamp = 1_720_000_000_000;
+/** For supertest's `serialize`: the body goes out as the bytes given. */
+const asIs = (body: unknown) => body as string;
 const freshEvent = (): Record<string, any> => ({ ...sampleEvent('gate-employee.json'), timestamp: nextTimestamp++ });
 
 /**
@@ -110,6 +112,7 @@ describe('keys holding a NUL or an unpaired surrogate', () => {
     const body = parts.map(([header, value]) => `--${boundary}\r\nContent-Disposition: form-data; ${header}\r\n\r\n${value}\r\n`).join('');
     return upload()
       .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .serialize(asIs)
       .send(Buffer.from(`${body}--${boundary}--\r\n`));
   };
   const eventParts = (): [string, string][] => Object.entries(formFields(freshEvent())).map(([name, value]) => [`name="${name}"`, value]);
@@ -117,7 +120,9 @@ describe('keys holding a NUL or an unpaired surrogate', () => {
   it('multipart: a raw NUL byte in a part header is a 400 (the part cannot be read), not a 500', async () => {
     const response = await multipart([...eventParts(), ['name="x\u0000y"', '1']]);
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ status: 400, message: expect.stringMatching(/^the multipart body cannot be read/), errors: [] });
+    expect(response.body).toEqual({ status: 400, message: 'the multipart body cannot be read: Malformed part header', errors: [] });
+    // The same body without the NUL is stored.
+    expect((await multipart([...eventParts(), ['name="xy"', '1']])).body.data.events[0].result).toBe('stored');
   });
 
   it('INVALID_EVENT_POLICY=reject: a poisoned key is a 400 naming it, not a 500', async () => {
@@ -131,5 +136,59 @@ describe('keys holding a NUL or an unpaired surrogate', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+/**
+ * Bytes that are not UTF-8 decode to U+FFFD: the text is no longer what the box sent. Such an
+ * event is quarantined with its bytes as received (the other events of the batch are stored),
+ * and two events that differ only in those bytes stay two.
+ */
+describe('events whose bytes are not valid UTF-8', () => {
+  let target: TestApp;
+
+  beforeAll(async () => {
+    target = await createTestApp();
+  });
+
+  afterAll(async () => {
+    await target.close();
+  });
+
+  /** The event as JSON bytes, with `bytes` in the place of the text "@@" in its identity_name. */
+  const withBytes = (bytes: number[]) => {
+    const event = { ...freshEvent(), identity_name: 'Li @@' };
+    const [before, after] = JSON.stringify(event).split('@@');
+    return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
+  };
+  const batchOf = (events: Buffer[]) => Buffer.concat([Buffer.from('['), ...events.flatMap((event, index) => (index ? [Buffer.from(', '), event] : [event])), Buffer.from(']')]);
+  // serialize: supertest would send a Buffer given with a JSON type as {"type":"Buffer",...}.
+  const post = (body: Buffer) =>
+    request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).set('Content-Type', 'application/json').serialize(asIs).send(body);
+
+  it('quarantines that event of a batch with its bytes as received, naming the field; the others are stored', async () => {
+    // GBK, as a box set to a Chinese locale could send it: 李 is 0xC0 0xEE.
+    const gbk = withBytes([0xc0, 0xee]);
+    const valid = Buffer.from(JSON.stringify(freshEvent()));
+    const response = await post(batchOf([valid, gbk, Buffer.from(JSON.stringify(freshEvent()))])).expect(200);
+    const results: Result[] = response.body.data.events;
+    expect(results.map((result) => result.result)).toEqual(['stored', 'quarantined', 'stored']);
+    expect(results[1].errors).toEqual([{ field: 'identity_name', message: expect.stringMatching(/^identity_name is not valid UTF-8 as sent/) }]);
+    const detail = await adminGet(target, `/api/quarantine/${results[1].id}`).expect(200);
+    expect(Buffer.from(detail.body.raw_bytes_base64, 'base64')).toEqual(gbk);
+    expect(detail.body.event.identity_name).toMatch(/^Li \ufffd/);
+  });
+
+  it('keeps two events that differ only in bytes that decode the same as two', async () => {
+    const [first, second] = await Promise.all([post(withBytes([0xff])), post(withBytes([0xfe]))]);
+    expect(first.body.data.events[0].result).toBe('quarantined');
+    expect(second.body.data.events[0].result).toBe('quarantined');
+    expect(first.body.data.events[0].id).not.toBe(second.body.data.events[0].id);
+  });
+
+  it('a valid event keeps no bytes aside', async () => {
+    const response = await post(Buffer.from(JSON.stringify({ ...freshEvent(), score: 'high' }))).expect(200);
+    const detail = await adminGet(target, `/api/quarantine/${response.body.data.events[0].id}`).expect(200);
+    expect(detail.body.raw_bytes_base64).toBeNull();
   });
 });

@@ -54,6 +54,14 @@ export class QuarantinedEventDto {
 export class QuarantinedEventDetailDto extends QuarantinedEventDto {
   @ApiProperty({ description: 'The event as it was uploaded (any JSON value)' })
   event: unknown;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'byte',
+    description: "The event's bytes as received (base64) when they were not valid UTF-8: `event` then shows U+FFFD for them",
+  })
+  raw_bytes_base64: string | null;
 }
 
 export class QuarantinePageDto {
@@ -94,7 +102,7 @@ export function mapQuarantinedEvent(row: QuarantinedEventEntity): QuarantinedEve
 }
 
 export function mapQuarantinedEventDetail(row: QuarantinedEventEntity): QuarantinedEventDetailDto {
-  return { ...mapQuarantinedEvent(row), event: JSON.parse(row.payload) };
+  return { ...mapQuarantinedEvent(row), event: JSON.parse(row.payload), raw_bytes_base64: row.rawBytes?.toString('base64') ?? null };
 }
 
 export function replayedAlready(row: QuarantinedEventEntity): ReplayResultDto {
