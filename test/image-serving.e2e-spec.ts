@@ -65,7 +65,7 @@ describe('images: data URL prefixes and how the bytes are served', () => {
   });
 
   it('serves gallery faces the same way', async () => {
-    const stranger = { ...readSample<Record<string, any>>('snapcam-stranger-1001.json'), timestamp: nextTimestamp++ };
+    const stranger: Record<string, any> = { ...readSample<Record<string, any>>('snapcam-stranger-1001.json'), timestamp: nextTimestamp++ };
     stranger.ext_data.recognize_face = `data:image/gif;base64,${stranger.ext_data.recognize_face}`;
     const [result] = (await upload(stranger)).body.data.events;
     await pollUntil(
