@@ -12,6 +12,7 @@ import { QuarantineController } from './quarantine/quarantine.controller';
 import { QuarantineService } from './quarantine/quarantine.service';
 import { EdgePointEntity } from './stats/entities/edge-point.entity';
 import { EventCountSlotEntity } from './stats/entities/event-count-slot.entity';
+import { EventCountValueEntity } from './stats/entities/event-count-value.entity';
 import { EventStatsWatermarkEntity } from './stats/entities/event-stats-watermark.entity';
 import { EventStatsFolder } from './stats/event-stats.folder';
 
@@ -22,7 +23,7 @@ import { EventStatsFolder } from './stats/event-stats.folder';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([EdgePointEntity, EventCountSlotEntity, EventStatsWatermarkEntity]),
+    TypeOrmModule.forFeature([EdgePointEntity, EventCountSlotEntity, EventCountValueEntity, EventStatsWatermarkEntity]),
     EventsModule,
   ],
   controllers: [EventQueryController, DevicesController, QuarantineController],

@@ -4,12 +4,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { ImageKind } from '../events/dto/history-event.dto';
 import { HistoryEventImageEntity } from '../events/entities/history-event-image.entity';
+import { textDigestEquals } from '../database/text-digest';
 import type { HookMessage } from '../hooks/hook-message';
 import { GalleryChangeEntity, GalleryOutcome } from './entities/gallery-change.entity';
 import { GalleryFaceEntity } from './entities/gallery-face.entity';
 import { GalleryIdentityEntity } from './entities/gallery-identity.entity';
 
 const STRANGER = 4;
+/** The unique key of gallery_identity: the digests of (group_name, identity_id), see text-digest.ts. */
+const IDENTITY_KEY = '((text_digest("group_name")), (text_digest("identity_id")))';
 /** The face a registration keeps: the cropped face, else the scene photo. */
 const REGISTRATION_IMAGES: ImageKind[] = ['recognize_face', 'spot_pic'];
 /** The face an update keeps: the registered picture the box sent, else the cropped face. */
@@ -49,7 +52,7 @@ export class GalleryService {
 
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO "gallery_identity" ("group_name", "identity_id", "name", "person_type")
-         VALUES ($1, $2, $3, $4) ON CONFLICT ("group_name", "identity_id") DO NOTHING RETURNING "id"`,
+         VALUES ($1, $2, $3, $4) ON CONFLICT ${IDENTITY_KEY} DO NOTHING RETURNING "id"`,
         [hook.identity.group, hook.identity.id, hook.identity.name, personType],
       );
       if (inserted.length === 0) {
@@ -74,7 +77,7 @@ export class GalleryService {
       const [{ created }]: { created: boolean }[] = await manager.query(
         `INSERT INTO "gallery_identity" ("group_name", "identity_id", "name", "person_type")
          VALUES ($1, $2, $3, $4)
-         ON CONFLICT ("group_name", "identity_id")
+         ON CONFLICT ${IDENTITY_KEY}
            DO UPDATE SET "name" = excluded."name", "person_type" = excluded."person_type", "updated_at" = now()
          RETURNING (xmax = 0) AS "created"`,
         [hook.identity.group, hook.identity.id, hook.identity.name, hook.identity.person_type],
@@ -117,7 +120,13 @@ export class GalleryService {
   }
 
   private findIdentity(manager: EntityManager, hook: HookMessage): Promise<GalleryIdentityEntity> {
-    return manager.findOneByOrFail(GalleryIdentityEntity, { groupName: hook.identity.group, identityId: hook.identity.id });
+    return manager
+      .createQueryBuilder(GalleryIdentityEntity, 'i')
+      .where(`${textDigestEquals('i.group_name', ':group')} AND ${textDigestEquals('i.identity_id', ':id')}`, {
+        group: hook.identity.group,
+        id: hook.identity.id,
+      })
+      .getOneOrFail();
   }
 
   private async addFace(

@@ -85,7 +85,8 @@ export class EventSummaryService {
     const parts = [events(fromMs, toMs, `e.id > ${w}`)];
     if (innerFrom < innerTo) {
       parts.push(
-        `SELECT s.slot AS t, s.value, s.event_count AS n FROM event_count_slot s
+        `SELECT s.slot AS t, v.value, s.event_count AS n
+           FROM event_count_slot s JOIN event_count_value v ON v.id = s.value_id
           WHERE s.dimension = ${params.add(query.group_by ?? 'want_action', 'varchar')}
             AND s.slot >= ${params.add(new Date(innerFrom), 'timestamptz')} AND s.slot < ${params.add(new Date(innerTo), 'timestamptz')}`,
       );

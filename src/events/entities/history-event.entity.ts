@@ -16,9 +16,12 @@ export type UnknownFields = JsonObject;
 @Entity('history_event')
 @Check('history_event_want_action', `"want_action" IN ('0', '1001', '1002')`)
 @Index('history_event_time', ['eventTime', 'id'])
-@Index('history_event_dev_sno_time', ['devSno', 'eventTime', 'id'])
-@Index('history_event_ep_id_time', ['epId', 'eventTime', 'id'])
-@Index('history_event_identity_id_time', ['identityId', 'eventTime', 'id'])
+// Text of any length (up to MAX_TEXT_LENGTH) is indexed by its digest, text_digest(column): a
+// btree entry holds at most ~2,700 bytes. The migrations create these; queries compare the
+// digests, then the text (TEXT_KEY_SQL).
+@Index('history_event_dev_sno_time', { synchronize: false })
+@Index('history_event_ep_id_time', { synchronize: false })
+@Index('history_event_identity_id_time', { synchronize: false })
 @Index('history_event_person_type_time', ['personType', 'eventTime', 'id'])
 @Index('history_event_want_action_time', ['wantAction', 'eventTime', 'id'])
 // A GIN trigram index (pg_trgm) for case-insensitive substring search on identity_name. TypeORM
