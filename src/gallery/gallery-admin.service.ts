@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, FindOptionsWhere, IsNull, LessThan, Raw } from 'typeorm';
-import { textDigestEquals } from '../database/text-digest';
+import { textDigestEquals } from '../database/long-text';
 import { splitPage } from '../common/id-cursor';
 import {
   GalleryChangeListQueryDto,
@@ -17,7 +17,7 @@ import { GalleryChangeEntity } from './entities/gallery-change.entity';
 import { GalleryFaceEntity } from './entities/gallery-face.entity';
 import { GalleryIdentityEntity } from './entities/gallery-identity.entity';
 
-/** Equal to `value`, through the digest index (see text-digest.ts); `name` names the parameter. */
+/** Equal to `value`, through the digest index (see long-text.ts); `name` names the parameter. */
 const digestEquals = (name: string, value: string) => Raw((column) => textDigestEquals(column, `:${name}`), { [name]: value });
 
 /** Reads of the gallery for the admin API. */

@@ -4,14 +4,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { ImageKind } from '../events/dto/history-event.dto';
 import { HistoryEventImageEntity } from '../events/entities/history-event-image.entity';
-import { textDigestEquals } from '../database/text-digest';
+import { textDigestEquals } from '../database/long-text';
 import type { HookMessage } from '../hooks/hook-message';
 import { GalleryChangeEntity, GalleryOutcome } from './entities/gallery-change.entity';
 import { GalleryFaceEntity } from './entities/gallery-face.entity';
 import { GalleryIdentityEntity } from './entities/gallery-identity.entity';
 
 const STRANGER = 4;
-/** The unique key of gallery_identity: the digests of (group_name, identity_id), see text-digest.ts. */
+/** The unique key of gallery_identity: the digests of (group_name, identity_id), see long-text.ts. */
 const IDENTITY_KEY = '((text_digest("group_name")), (text_digest("identity_id")))';
 /** The face a registration keeps: the cropped face, else the scene photo. */
 const REGISTRATION_IMAGES: ImageKind[] = ['recognize_face', 'spot_pic'];

@@ -2,12 +2,12 @@ import { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * Text columns accept up to 4,096 characters, more than a btree index entry holds (~2,700 bytes;
- * 4,096 characters of CJK text are 12 KB). Every index on such a column now holds the column's
- * digest, text_digest(column), instead of the text:
- * - the filter indexes of history_event (dev_sno, ep_id, identity_id), and the ordering of hook
- *   deliveries (ordering_key, an identity_id);
+ * 4,096 characters of CJK text are 12 KB). No index holds such a column's text any more
+ * (src/database/long-text.ts):
+ * - the filter indexes of history_event (dev_sno, ep_id, identity_id) and the ordering of hook
+ *   deliveries (ordering_key, an identity_id) hold its first 256 characters (at most 1 KB);
  * - the unique keys of gallery_identity (group_name, identity_id) and edge_point (dev_sno, ep_id,
- *   which gets an id as its primary key);
+ *   which gets an id as its primary key) hold its digest, text_digest(column);
  * - the slot counts refer to their values by id, in event_count_value, keyed by digest.
  * Generated, then edited by hand: TypeORM cannot express expression indexes, and the counts are
  * carried over rather than dropped.
@@ -23,12 +23,12 @@ export class LongTextKeys1795988318080 implements MigrationInterface {
 
         for (const column of ['dev_sno', 'ep_id', 'identity_id']) {
             await queryRunner.query(`DROP INDEX "history_event_${column}_time"`);
-            await queryRunner.query(`CREATE INDEX "history_event_${column}_time" ON "history_event" (text_digest("${column}"), "event_time", "id")`);
+            await queryRunner.query(`CREATE INDEX "history_event_${column}_time" ON "history_event" (left("${column}", 256), "event_time", "id")`);
         }
         await queryRunner.query(`DROP INDEX "gallery_identity_key"`);
         await queryRunner.query(`CREATE UNIQUE INDEX "gallery_identity_key" ON "gallery_identity" (text_digest("group_name"), text_digest("identity_id"))`);
         await queryRunner.query(`DROP INDEX "hook_delivery_pending_in_order"`);
-        await queryRunner.query(`CREATE INDEX "hook_delivery_pending_in_order" ON "hook_delivery" ("subscriber", text_digest("ordering_key"), "hook_seq") WHERE "status" = 'pending'`);
+        await queryRunner.query(`CREATE INDEX "hook_delivery_pending_in_order" ON "hook_delivery" ("subscriber", left("ordering_key", 256), "hook_seq") WHERE "status" = 'pending'`);
 
         await queryRunner.query(`ALTER TABLE "edge_point" DROP CONSTRAINT "PK_f719d3be8d316a565f33242ee3a"`);
         await queryRunner.query(`ALTER TABLE "edge_point" ADD "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL`);

@@ -16,9 +16,8 @@ export type UnknownFields = JsonObject;
 @Entity('history_event')
 @Check('history_event_want_action', `"want_action" IN ('0', '1001', '1002')`)
 @Index('history_event_time', ['eventTime', 'id'])
-// Text of any length (up to MAX_TEXT_LENGTH) is indexed by its digest, text_digest(column): a
-// btree entry holds at most ~2,700 bytes. The migrations create these; queries compare the
-// digests, then the text (TEXT_KEY_SQL).
+// These three index left(column, 256), not the text, which can be longer than a btree entry
+// (src/database/long-text.ts); the migrations create them.
 @Index('history_event_dev_sno_time', { synchronize: false })
 @Index('history_event_ep_id_time', { synchronize: false })
 @Index('history_event_identity_id_time', { synchronize: false })

@@ -7,7 +7,7 @@ import { bigintAsNumber } from '../../../events/entities/column-transformers';
  */
 @Entity('edge_point')
 // Unique (text_digest(dev_sno), text_digest(ep_id)): the texts can be longer than a btree entry.
-// Created by the migration (src/database/text-digest.ts).
+// Created by the migration (src/database/long-text.ts).
 @Index('edge_point_key', { synchronize: false })
 export class EdgePointEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

@@ -5,7 +5,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * counts refer to them by id, so that their index entries stay small however long a value is.
  */
 @Entity('event_count_value')
-// Unique text_digest(value): created by the migration (src/database/text-digest.ts).
+// Unique text_digest(value): created by the migration (src/database/long-text.ts).
 @Index('event_count_value_key', { synchronize: false })
 export class EventCountValueEntity {
   @PrimaryGeneratedColumn('identity', { type: 'integer', generatedIdentity: 'ALWAYS' })
