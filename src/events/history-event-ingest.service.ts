@@ -74,7 +74,9 @@ export class HistoryEventIngestService {
   }
 
   async ingest(upload: Upload): Promise<IngestResult[]> {
-    const outcomes = upload.events.map((raw, index) => parseHistoryEvent(raw, this.limits, upload.undecodable?.[index] !== undefined));
+    const outcomes = upload.events.map((raw, index) =>
+      parseHistoryEvent(raw, this.limits, upload.undecodable?.[index] !== undefined),
+    );
     const invalidCount = outcomes.filter((outcome) => !outcome.valid).length;
     if (invalidCount > 0 && this.policy === InvalidEventPolicy.Reject) {
       for (const raw of upload.events) this.countEvent('rejected', raw);

@@ -110,7 +110,13 @@ export class HistoryEventController {
           `a batch holds 1 to ${MAX_EVENTS_PER_UPLOAD} events; this one holds ${body.length}`,
         );
       }
-      return { events: body, batch: true, format: 'json', receivedFrom, undecodable: undecodable && undecodableEvents(undecodable, body.length) };
+      return {
+        events: body,
+        batch: true,
+        format: 'json',
+        receivedFrom,
+        undecodable: undecodable && undecodableEvents(undecodable, body.length),
+      };
     }
     if (req.is(FORM_TYPES)) {
       const event = eventFromForm((req.body ?? {}) as Record<string, unknown>, files, this.maxDepth);

@@ -76,7 +76,10 @@ export class EventQueryService {
     if (walked.length === page.size) return walked;
     // Rare: the rows come from the trigram index (with the other filters' indexes), then are sorted.
     await manager.query('SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off');
-    const found: { id: string }[] = await manager.query(pageSql({ ...page, conditions: [...page.conditions, nameCondition] }), params.values);
+    const found: { id: string }[] = await manager.query(
+      pageSql({ ...page, conditions: [...page.conditions, nameCondition] }),
+      params.values,
+    );
     await manager.query('RESET enable_indexscan; RESET enable_indexonlyscan');
     return found;
   }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
-import { SUMMARY_DIMENSIONS } from './entities/event-count-slot.entity';
 import { textDigestEquals } from '../../database/long-text';
+import { SUMMARY_DIMENSIONS } from './entities/event-count-slot.entity';
 import { DIMENSION_SQL, EDGE_POINTS_OF_EVENTS_SQL, SLOT_OF_EVENT_TIME } from './event-stats.sql';
 
 /** The newest event id handed out (committed or not) when `at` was read, on the database's clock. */
