@@ -1,13 +1,16 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { setupOpenApi } from './admin/openapi';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { trustedProxies } from './common/client-address';
 import { rejectDeepBodies } from './common/json-depth';
 import { requestValidationPipe } from './common/validation-errors';
 import { EnvironmentVariables } from './config/environment';
 import { ingestGate } from './events/ingest-gate';
 import { multipartUploads } from './events/multipart-uploads';
+import { keepUndecodableBody } from './events/undecodable-body';
 import { HttpDrainService } from './lifecycle/http-drain.service';
 import { httpLogger } from './logging/http-logger';
 import { ROOT_LOGGER } from './logging/logging.module';
@@ -22,7 +25,7 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 export function configureApp(app: NestExpressApplication, settings: EnvironmentVariables): void {
   const uploads = ingestGate(settings, app.get(MetricsService));
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', settings.TRUSTED_PROXIES.length > 0 ? settings.TRUSTED_PROXIES : false);
+  app.set('trust proxy', trustedProxies(settings.TRUSTED_PROXIES));
   // No hash of every JSON answer: the routes that serve cacheable bytes set their own ETag.
   app.set('etag', false);
   app.use(app.get(HttpDrainService).middleware);
@@ -33,7 +36,8 @@ export function configureApp(app: NestExpressApplication, settings: EnvironmentV
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(requestValidationPipe());
   app.use(uploads.check);
-  app.useBodyParser('json', { limit: settings.BODY_LIMIT, type: JSON_TYPES });
+  // express.json itself: Nest's useBodyParser reserves `verify` (for its rawBody option).
+  app.use(json({ limit: settings.BODY_LIMIT, type: JSON_TYPES, verify: keepUndecodableBody }));
   app.useBodyParser('urlencoded', { limit: settings.BODY_LIMIT, extended: false, parameterLimit: 1000 });
   app.use(multipartUploads(settings));
   app.use(rejectDeepBodies(settings.JSON_MAX_DEPTH));

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { withoutCredentials } from './config/environment';
 import { loadSettingsOrExit } from './config/load-settings';
 import { startEmbeddedDatabaseIfNeeded } from './database/embedded-postgres';
 import { HISTORY_EVENT_PATH } from './events/history-event.controller';
@@ -39,7 +40,7 @@ async function bootstrap(): Promise<void> {
   log.info(
     embedded
       ? `data: ${embedded.describe()}`
-      : `data: PostgreSQL at ${redactPassword(settings.DATABASE_URL!)}`,
+      : `data: PostgreSQL at ${withoutCredentials(settings.DATABASE_URL!)}`,
   );
 
   let closing = false;
@@ -68,10 +69,6 @@ function lanAddress(host: string): string {
   if (host && host !== '0.0.0.0' && host !== '::') return host;
   const addresses = Object.values(networkInterfaces()).flatMap((entries) => entries ?? []);
   return addresses.find((entry) => entry.family === 'IPv4' && !entry.internal)?.address ?? 'localhost';
-}
-
-function redactPassword(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
 }
 
 void bootstrap();

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
 import { ConflictsController } from './conflicts/conflicts.controller';
 import { ConflictsService } from './conflicts/conflicts.service';
+import { AdminQueries } from './admin-queries';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesService } from './devices/devices.service';
 import { EventQueryController } from './events/event-query.controller';
@@ -13,6 +14,7 @@ import { QuarantineController } from './quarantine/quarantine.controller';
 import { QuarantineService } from './quarantine/quarantine.service';
 import { EdgePointEntity } from './stats/entities/edge-point.entity';
 import { EventCountSlotEntity } from './stats/entities/event-count-slot.entity';
+import { EventCountValueEntity } from './stats/entities/event-count-value.entity';
 import { EventStatsWatermarkEntity } from './stats/entities/event-stats-watermark.entity';
 import { EventStatsFolder } from './stats/event-stats.folder';
 
@@ -23,11 +25,20 @@ import { EventStatsFolder } from './stats/event-stats.folder';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([EdgePointEntity, EventCountSlotEntity, EventStatsWatermarkEntity]),
+    TypeOrmModule.forFeature([EdgePointEntity, EventCountSlotEntity, EventCountValueEntity, EventStatsWatermarkEntity]),
     EventsModule,
   ],
   controllers: [EventQueryController, DevicesController, QuarantineController, ConflictsController],
-  providers: [EventQueryService, EventSummaryService, TimeZones, DevicesService, QuarantineService, ConflictsService, EventStatsFolder],
+  providers: [
+    AdminQueries,
+    EventQueryService,
+    EventSummaryService,
+    TimeZones,
+    DevicesService,
+    QuarantineService,
+    ConflictsService,
+    EventStatsFolder,
+  ],
   exports: [EventStatsFolder],
 })
 export class AdminModule {}

@@ -1,6 +1,7 @@
 import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { clientAddress } from '../common/client-address';
 import { ErrorResponseDto } from '../common/error-response';
 import { ADMIN_CREDENTIAL_SOURCES, AdminCredentialSource, AdminPrincipal, setAdminPrincipal } from './admin-principal';
 import { AdminRateLimits } from './admin-rate-limits';
@@ -28,7 +29,7 @@ export class AdminAuthGuard implements CanActivate {
       setAdminPrincipal(req, principal);
       return true;
     }
-    await this.limits.fail(req.ip, res);
+    await this.limits.fail(clientAddress(req), res);
     res.setHeader('WWW-Authenticate', 'Bearer');
     throw new UnauthorizedException('an admin API key is required: Authorization: Bearer <key>');
   }

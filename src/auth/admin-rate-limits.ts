@@ -33,7 +33,7 @@ export class AdminRateLimits {
   }
 
   /** Counts a request without a valid credential from `address`; 429 past the address's budget. */
-  async fail(address: string | undefined, res: Response): Promise<void> {
+  async fail(address: string | null, res: Response): Promise<void> {
     await this.count(
       `failures:${address ?? 'unknown'}`,
       this.failuresPerAddress,

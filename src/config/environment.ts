@@ -85,6 +85,26 @@ export class EnvironmentVariables {
   @Max(200, { message: 'must be a whole number between 1 and 200' })
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Longest a statement may run on any connection of the service (PostgreSQL's statement_timeout):
+   * a query stuck behind a lock or a broken plan fails (503, the box retries) instead of holding
+   * an upload and a connection. 0: no limit. Migrations and VACUUM run without it.
+   */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 30s (0: no limit)' })
+  @Min(0, { message: 'must be a duration such as 30s (0: no limit)' })
+  @Max(3_600_000, { message: 'must be a duration of at most 1h' })
+  DATABASE_STATEMENT_TIMEOUT = 30_000;
+
+  /** Longest a statement waits for a lock (PostgreSQL's lock_timeout), e.g. behind a migration elsewhere. 0: no limit. */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 10s (0: no limit)' })
+  @Min(0, { message: 'must be a duration such as 10s (0: no limit)' })
+  @Max(3_600_000, { message: 'must be a duration of at most 1h' })
+  DATABASE_LOCK_TIMEOUT = 10_000;
+
   @Expose()
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
@@ -248,6 +268,17 @@ export class EnvironmentVariables {
   @Max(3_600_000, { message: 'must be a whole number of milliseconds between 100 and 3600000' })
   ADMIN_STATS_INTERVAL_MS = 5000;
 
+  /**
+   * Longest each statement of an admin search, count, summary or device list may run: beyond it
+   * the request is answered 503, asking to narrow the search, and the database is free again.
+   */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 5s' })
+  @Min(100, { message: 'must be a duration of at least 100ms' })
+  @Max(600_000, { message: 'must be a duration of at most 10m' })
+  ADMIN_QUERY_TIMEOUT = 5_000;
+
   // (end of the admin API settings)
 
   // ---- Operations: ingest security, logs, metrics, retention, shutdown ----
@@ -355,12 +386,27 @@ export class EnvironmentVariables {
 }
 
 /** Settings whose whole value is a secret: a refusal names them without repeating the value. */
-const SECRET_SETTINGS = new Set(['ADMIN_API_KEYS', 'HOOK_WEBHOOK_SECRET']);
+const SECRET_SETTINGS = new Set(['ADMIN_API_KEYS', 'HOOK_WEBHOOK_SECRET', 'INGEST_TOKEN']);
 
-/** What a refusal quotes of a value: nothing of a secret setting, and URLs without their passwords. */
+/** What a refusal quotes of a value: nothing of a secret setting, and URLs without their credentials. */
 function quoted(property: string, value: unknown): string {
   if (SECRET_SETTINGS.has(property)) return 'a value, hidden';
-  return JSON.stringify(value).replace(/(\/\/[^:/@\s",]*):[^@\s",]*@/g, '$1:***@');
+  return JSON.stringify(typeof value === 'string' ? withoutCredentials(value) : value);
+}
+
+/**
+ * `text` with the user information of its URLs hidden: `postgresql://se3:***@db/se3`. Everything
+ * from the first `://` to the last `@` counts as user information, so that a password holding
+ * `@`, `,`, `/`, quotes or spaces is hidden whole, in a list of URLs too; a user name alone (a
+ * token) is hidden as well. It hides too much rather than too little.
+ */
+export function withoutCredentials(text: string): string {
+  const start = text.indexOf('://') + 3;
+  const at = text.lastIndexOf('@');
+  if (start < 3 || at < start) return text;
+  const userInfo = text.slice(start, at);
+  const colon = userInfo.indexOf(':');
+  return text.slice(0, start) + (colon >= 0 ? `${userInfo.slice(0, colon)}:***` : '***') + text.slice(at);
 }
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {

@@ -40,6 +40,8 @@ export interface Upload {
   batch: boolean;
   format: UploadFormat;
   receivedFrom: string | null;
+  /** Per event, its bytes as received when they are not valid UTF-8 (JSON bodies only). */
+  undecodable?: (Buffer | undefined)[];
 }
 
 /** A row to write, with the key that finds it again: the dedup key of an event, the payload key of a quarantined one. */
@@ -97,7 +99,9 @@ export class HistoryEventIngestService {
   }
 
   async ingest(upload: Upload): Promise<IngestResult[]> {
-    const outcomes = upload.events.map((raw) => parseHistoryEvent(raw, this.limits));
+    const outcomes = upload.events.map((raw, index) =>
+      parseHistoryEvent(raw, this.limits, upload.undecodable?.[index] !== undefined),
+    );
     const invalidCount = outcomes.filter((outcome) => !outcome.valid).length;
     if (invalidCount > 0 && this.policy === InvalidEventPolicy.Reject) {
       for (const raw of upload.events) this.countEvent('rejected', raw);
@@ -118,7 +122,10 @@ export class HistoryEventIngestService {
         : {
             valid: false as const,
             errors: outcome.errors,
-            ...keyedRow(toQuarantinedEventEntity(upload.events[index], outcome.errors, upload.format, receipt), 'payloadKey'),
+            ...keyedRow(
+              toQuarantinedEventEntity(upload.events[index], outcome.errors, upload.format, receipt, upload.undecodable?.[index]),
+              'payloadKey',
+            ),
           },
     );
     // Copies of one event within an upload are written once; the later ones are compared with it.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../common/error-response';
 import { hookTypeOf } from '../hooks/hook.mapper';
+import { visibleText } from '../common/visible-text';
 import { DEFAULT_PERSON_TYPE, HistoryEventDto, ImageKind, MAX_TEXT_LENGTH } from './dto/history-event.dto';
 import { encodeImage } from './encoded-image';
 import { comparableEvent, contentKeyOf, differencesOf, ImageDigest } from './event-content';
@@ -163,18 +164,25 @@ export function toEventConflictEntity(
   return row;
 }
 
-/** An event that failed validation, kept as it came (as JSON text) with its errors. */
+/**
+ * An event that failed validation, kept as it came (as JSON text) with its errors, and its bytes
+ * as received when the text cannot be faithful to them (`rawBytes`: they were not valid UTF-8).
+ */
 export function toQuarantinedEventEntity(
   raw: unknown,
   errors: FieldError[],
   format: UploadFormat,
   receipt: Receipt,
+  rawBytes?: Buffer,
 ): QuarantinedEventEntity {
   const row = new QuarantinedEventEntity();
   row.payload = JSON.stringify(raw) ?? 'null';
-  row.payloadKey = createHash('sha256').update(row.payload).digest().subarray(0, 16);
+  row.rawBytes = rawBytes ?? null;
+  // Different bytes can decode to the same text: then the bytes tell two bad events apart.
+  row.payloadKey = createHash('sha256').update(rawBytes ?? row.payload).digest().subarray(0, 16);
   row.format = format;
-  row.errors = errors;
+  // jsonb refuses a NUL or an unpaired surrogate: paths and messages built from keys are written out.
+  row.errors = errors.map((error) => ({ field: visibleText(error.field), message: visibleText(error.message) }));
   row.devSno = devSnoOf(raw);
   row.receivedAt = receipt.receivedAt;
   row.receivedFrom = receipt.receivedFrom;

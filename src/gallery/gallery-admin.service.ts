@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, IsNull, LessThan } from 'typeorm';
+import { DataSource, FindOptionsWhere, IsNull, LessThan, Raw } from 'typeorm';
+import { textDigestEquals } from '../database/long-text';
 import { splitPage } from '../common/id-cursor';
 import {
   GalleryChangeListQueryDto,
@@ -16,6 +17,9 @@ import { GalleryChangeEntity } from './entities/gallery-change.entity';
 import { GalleryFaceEntity } from './entities/gallery-face.entity';
 import { GalleryIdentityEntity } from './entities/gallery-identity.entity';
 
+/** Equal to `value`, through the digest index (see long-text.ts); `name` names the parameter. */
+const digestEquals = (name: string, value: string) => Raw((column) => textDigestEquals(column, `:${name}`), { [name]: value });
+
 /** Reads of the gallery for the admin API. */
 @Injectable()
 export class GalleryAdminService {
@@ -25,8 +29,8 @@ export class GalleryAdminService {
     const where: FindOptionsWhere<GalleryIdentityEntity> = {};
     const before = query.decodedCursor();
     if (before) where.id = LessThan(before);
-    if (query.group_name !== undefined) where.groupName = query.group_name;
-    if (query.identity_id !== undefined) where.identityId = query.identity_id;
+    if (query.group_name !== undefined) where.groupName = digestEquals('group_name', query.group_name);
+    if (query.identity_id !== undefined) where.identityId = digestEquals('identity_id', query.identity_id);
     const rows = await this.dataSource.getRepository(GalleryIdentityEntity).find({ where, order: { id: 'DESC' }, take: query.limit + 1 });
     const page = splitPage(rows, query.limit, (row) => row.id);
     return { items: page.rows.map(mapIdentity), next_cursor: page.next_cursor };

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation
 import type { Response } from 'express';
 import { AdminApi } from '../auth/admin-api-key.guard';
 import { ErrorResponseDto } from '../common/error-response';
-import { IMAGE_CONTENT_TYPES } from '../events/encoded-image';
+import { IMAGE_CONTENT_TYPES, servedContentType } from '../events/encoded-image';
 import {
   GalleryChangeListQueryDto,
   GalleryChangePageDto,
@@ -56,7 +56,8 @@ export class GalleryController {
   async currentFace(@Param() params: IdentityIdParamsDto, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const face = await this.gallery.currentFace(params.id);
     res.setHeader('ETag', `"${face.sha256.toString('hex')}"`);
-    return new StreamableFile(face.data, { type: face.contentType, length: face.byteSize });
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    return new StreamableFile(face.data, { type: servedContentType(face.data), length: face.byteSize });
   }
 
   @Get('gallery/changes')

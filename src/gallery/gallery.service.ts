@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { ImageKind } from '../events/dto/history-event.dto';
 import { HistoryEventImageEntity } from '../events/entities/history-event-image.entity';
+import { textDigestEquals } from '../database/long-text';
 import type { HookMessage } from '../hooks/hook-message';
 import { GalleryChangeEntity, GalleryOutcome } from './entities/gallery-change.entity';
 import { GalleryFaceEntity } from './entities/gallery-face.entity';
@@ -12,6 +13,8 @@ import { GalleryIdentityEntity } from './entities/gallery-identity.entity';
 const STRANGER = 4;
 /** Advisory locks of the gallery's hook claims: (this space, hashtext(hook id)). Two hooks sharing a hash only take turns. */
 const HOOK_CLAIM_LOCK_SPACE = 0x5e3_6a11;
+/** The unique key of gallery_identity: the digests of (group_name, identity_id), see long-text.ts. */
+const IDENTITY_KEY = '((text_digest("group_name")), (text_digest("identity_id")))';
 /** The face a registration keeps: the cropped face, else the scene photo. */
 const REGISTRATION_IMAGES: ImageKind[] = ['recognize_face', 'spot_pic'];
 /** The face an update keeps: the registered picture the box sent, else the cropped face. */
@@ -52,7 +55,7 @@ export class GalleryService {
 
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO "gallery_identity" ("group_name", "identity_id", "name", "person_type")
-         VALUES ($1, $2, $3, $4) ON CONFLICT ("group_name", "identity_id") DO NOTHING RETURNING "id"`,
+         VALUES ($1, $2, $3, $4) ON CONFLICT ${IDENTITY_KEY} DO NOTHING RETURNING "id"`,
         [hook.identity.group, hook.identity.id, hook.identity.name, personType],
       );
       if (inserted.length === 0) {
@@ -77,7 +80,7 @@ export class GalleryService {
       const [{ created }]: { created: boolean }[] = await manager.query(
         `INSERT INTO "gallery_identity" ("group_name", "identity_id", "name", "person_type")
          VALUES ($1, $2, $3, $4)
-         ON CONFLICT ("group_name", "identity_id")
+         ON CONFLICT ${IDENTITY_KEY}
            DO UPDATE SET "name" = excluded."name", "person_type" = excluded."person_type", "updated_at" = now()
          RETURNING (xmax = 0) AS "created"`,
         [hook.identity.group, hook.identity.id, hook.identity.name, hook.identity.person_type],
@@ -124,7 +127,13 @@ export class GalleryService {
   }
 
   private findIdentity(manager: EntityManager, hook: HookMessage): Promise<GalleryIdentityEntity> {
-    return manager.findOneByOrFail(GalleryIdentityEntity, { groupName: hook.identity.group, identityId: hook.identity.id });
+    return manager
+      .createQueryBuilder(GalleryIdentityEntity, 'i')
+      .where(`${textDigestEquals('i.group_name', ':group')} AND ${textDigestEquals('i.identity_id', ':id')}`, {
+        group: hook.identity.group,
+        id: hook.identity.id,
+      })
+      .getOneOrFail();
   }
 
   private async addFace(

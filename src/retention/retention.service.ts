@@ -164,9 +164,18 @@ export class RetentionService {
     return row?.id ?? '0';
   }
 
+  /** On a connection of its own, without the service's statement timeout: vacuuming a large table takes what it takes. */
   private async vacuum(): Promise<void> {
-    for (const table of ['history_event_image', 'history_event', 'quarantined_event', 'event_conflict']) {
-      await this.dataSource.query(`VACUUM (SKIP_LOCKED) "${table}"`);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SET statement_timeout = 0');
+      for (const table of ['history_event_image', 'history_event', 'quarantined_event', 'event_conflict']) {
+        await runner.query(`VACUUM (SKIP_LOCKED) "${table}"`);
+      }
+    } finally {
+      await runner.query('RESET statement_timeout').catch(() => undefined);
+      await runner.release();
     }
   }
 }

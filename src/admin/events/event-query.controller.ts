@@ -12,7 +12,7 @@ import type { Request, Response } from 'express';
 import { AdminApi } from '../../auth/admin-api-key.guard';
 import { ErrorResponseDto } from '../../common/error-response';
 import { HistoryEventDto } from '../../events/dto/history-event.dto';
-import { IMAGE_CONTENT_TYPES } from '../../events/encoded-image';
+import { IMAGE_CONTENT_TYPES, servedContentType } from '../../events/encoded-image';
 import { EventIdParams, EventImageParams, EventListQueryDto } from './dto/event-query.dto';
 import { EventSummaryDto, EventSummaryQueryDto } from './dto/event-summary.dto';
 import { EventDetailDto, EventPageDto } from './dto/event.dto';
@@ -108,7 +108,7 @@ export class EventQueryController {
       return;
     }
     const { data } = image.data ? image : await this.events.image(params.id, params.kind, true);
-    res.setHeader('Content-Type', image.contentType);
+    res.setHeader('Content-Type', servedContentType(data!));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.status(200).send(data);
   }

@@ -5,6 +5,7 @@ import { ErrorResponse, FieldErrorsException } from '../../common/error-response
 import { splitPage } from '../../common/id-cursor';
 import { QuarantinedEventEntity } from '../../events/entities/quarantined-event.entity';
 import { HistoryEventIngestService, IngestResult } from '../../events/history-event-ingest.service';
+import { AdminQueries } from '../admin-queries';
 import {
   mapQuarantinedEvent,
   mapQuarantinedEventDetail,
@@ -22,6 +23,7 @@ export class QuarantineService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ingestService: HistoryEventIngestService,
+    private readonly queries: AdminQueries,
   ) {
     this.quarantine = dataSource.getRepository(QuarantinedEventEntity);
   }
@@ -29,7 +31,7 @@ export class QuarantineService {
   /** Newest first, without the payloads (they may hold images). */
   async list(query: QuarantineListQueryDto): Promise<QuarantinePageDto> {
     const before = query.decodedCursor();
-    const rows = await this.quarantine.find({
+    const rows = await this.queries.read((manager) => manager.getRepository(QuarantinedEventEntity).find({
       select: {
         id: true,
         receivedAt: true,
@@ -47,7 +49,7 @@ export class QuarantineService {
       },
       order: { id: 'DESC' },
       take: query.limit + 1,
-    });
+    }));
     const page = splitPage(rows, query.limit, (row) => row.id);
     return { items: page.rows.map(mapQuarantinedEvent), next_cursor: page.next_cursor };
   }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
-import { IMAGE_KINDS, ImageKind } from '../../events/dto/history-event.dto';
+import { QueryText } from '../../common/query-params';
+import { IMAGE_KINDS, ImageKind, MAX_TEXT_LENGTH } from '../../events/dto/history-event.dto';
 import { HOOK_TYPES, HookType } from '../../hooks/entities/hook.entity';
 import { GALLERY_OUTCOMES, GalleryChangeEntity, GalleryOutcome } from '../entities/gallery-change.entity';
 import type { GalleryFaceEntity } from '../entities/gallery-face.entity';
@@ -10,14 +11,12 @@ import type { GalleryIdentityEntity } from '../entities/gallery-identity.entity'
 export class IdentityListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only the identities of this gallery group, exactly', example: 'default_group' })
   @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @QueryText(MAX_TEXT_LENGTH)
   group_name?: string;
 
   @ApiPropertyOptional({ description: "Only the identity with this box identity_id, exactly", example: '1602612036.3828533' })
   @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @QueryText(MAX_TEXT_LENGTH)
   identity_id?: string;
 }
 
