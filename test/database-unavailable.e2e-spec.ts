@@ -41,7 +41,8 @@ describe('database unavailable: every class is 503 with Retry-After, readiness f
   let target: TestApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    // Empty, so that the role creates (and owns) the tables it uses, as a service's own role would.
+    database = await createTestDatabase({ empty: true });
     await asAdmin(async (client) => {
       await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
       await client.query(`ALTER DATABASE ${database.name} OWNER TO ${role}`);

@@ -249,13 +249,16 @@ describe('overlapping attempts at one gallery hook (a timed-out delivery still r
     return toHookMessage({ id: hook.id, type: hook.type, eventId, createdAt: hook.created_at, payload: hook.payload }, [], '');
   }
 
-  /** Sessions of the test database waiting for a lock. */
+  /**
+   * Sessions of the test database waiting for a lock. Asked outside the blocker's transaction:
+   * within a transaction, pg_stat_activity keeps answering from its first snapshot.
+   */
   const waitingSessions = async () =>
     (
-      await blocker.query(
+      await target.dataSource.query(
         `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       )
-    ).rows[0].count as number;
+    )[0].count as number;
 
   /**
    * Runs two attempts at the same hook that overlap for certain: a transaction of the test holds
