@@ -15,6 +15,11 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RetentionModule } from './retention/retention.module';
+import { ConsoleModule } from './console/console.module';
+import { LiveModule } from './live/live.module';
+import { SessionModule } from './session/session.module';
+import { isImageRoute } from './thumbnails/image-rate-limit';
+import { ThumbnailsModule } from './thumbnails/thumbnails.module';
 
 @Module({})
 export class AppModule {
@@ -34,7 +39,10 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         ThrottlerModule.forRoot({
-          throttlers: [{ name: 'admin', ttl: 60_000, limit: settings.ADMIN_RATE_LIMIT_PER_MINUTE }],
+          throttlers: [
+            { name: 'admin', ttl: 60_000, limit: settings.ADMIN_RATE_LIMIT_PER_MINUTE, skipIf: isImageRoute },
+            { name: 'images', ttl: 60_000, limit: settings.ADMIN_IMAGE_RATE_LIMIT_PER_MINUTE, skipIf: (context) => !isImageRoute(context) },
+          ],
           errorMessage: 'too many requests to the admin API: retry in a minute',
         }),
         AuthModule,
@@ -44,6 +52,10 @@ export class AppModule {
         HooksModule,
         GalleryModule,
         AdminModule,
+        SessionModule,
+        ThumbnailsModule,
+        LiveModule,
+        ConsoleModule,
       ],
     };
   }

@@ -26,6 +26,6 @@ import { EventStatsFolder } from './stats/event-stats.folder';
   ],
   controllers: [EventQueryController, DevicesController, QuarantineController],
   providers: [EventQueryService, EventSummaryService, TimeZones, DevicesService, QuarantineService, EventStatsFolder],
-  exports: [EventStatsFolder],
+  exports: [EventStatsFolder, EventQueryService],
 })
 export class AdminModule {}

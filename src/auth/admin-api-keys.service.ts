@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,9 @@ import { SecretSet } from '../common/secret-set';
 import { EnvironmentVariables } from '../config/environment';
 
 export const GENERATED_KEY_FILE = 'admin-api-key';
+
+/** A key's fingerprint: names a key (in sessions) without revealing it. */
+const keyId = (key: string) => createHash('sha256').update(`se3-admin-key:${key}`).digest('hex').slice(0, 16);
 
 /**
  * The keys that open the admin API: ADMIN_API_KEYS, or else one generated at first start and
@@ -17,6 +20,7 @@ export const GENERATED_KEY_FILE = 'admin-api-key';
 export class AdminApiKeysService implements OnModuleInit {
   private readonly logger = new Logger('AdminApiKeys');
   private keys = new SecretSet([]);
+  private keyIds = new Map<string, string>();
 
   constructor(private readonly config: ConfigService<EnvironmentVariables, true>) {}
 
@@ -24,10 +28,21 @@ export class AdminApiKeysService implements OnModuleInit {
     const configured = this.config.get('ADMIN_API_KEYS', { infer: true });
     const keys = configured.length > 0 ? configured : [await this.generatedKey()];
     this.keys = new SecretSet(keys);
+    this.keyIds = new Map(keys.map((key) => [keyId(key), key]));
   }
 
   isValid(candidate: string): boolean {
     return this.keys.has(candidate);
+  }
+
+  /** The fingerprint of a valid key (what a session records of it); null for anything else. */
+  keyIdOf(candidate: string): string | null {
+    return this.keys.has(candidate) ? keyId(candidate) : null;
+  }
+
+  /** Whether the key with this fingerprint is still configured (a removed key ends its sessions). */
+  hasKeyId(id: string): boolean {
+    return this.keyIds.has(id);
   }
 
   private async generatedKey(): Promise<string> {
