@@ -53,7 +53,8 @@ export class ThumbnailsService {
       const thumbnail = await this.maker.make(data, size);
       await this.dataSource.query(
         `INSERT INTO event_image_thumbnail (event_id, kind, size, source_sha256, content_type, data)
-         SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM history_event_image WHERE event_id = $1 AND kind = $2)
+         SELECT $1::bigint, $2::varchar, $3::smallint, $4::bytea, $5::varchar, $6::bytea
+          WHERE EXISTS (SELECT 1 FROM history_event_image WHERE event_id = $1::bigint AND kind = $2::varchar)
          ON CONFLICT (event_id, kind, size) DO UPDATE
            SET source_sha256 = excluded.source_sha256, data = excluded.data, created_at = now()`,
         [eventId, kind, size, row.sha256, THUMBNAIL_CONTENT_TYPE, thumbnail],
@@ -80,7 +81,7 @@ export class ThumbnailsService {
       const thumbnail = await this.maker.make(data, size);
       await this.dataSource.query(
         `INSERT INTO gallery_face_thumbnail (face_id, size, source_sha256, content_type, data)
-         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM gallery_face WHERE id = $1)
+         SELECT $1::bigint, $2::smallint, $3::bytea, $4::varchar, $5::bytea WHERE EXISTS (SELECT 1 FROM gallery_face WHERE id = $1::bigint)
          ON CONFLICT (face_id, size) DO UPDATE SET source_sha256 = excluded.source_sha256, data = excluded.data, created_at = now()`,
         [row.id, size, row.sha256, THUMBNAIL_CONTENT_TYPE, thumbnail],
       );
