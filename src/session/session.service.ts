@@ -39,6 +39,7 @@ export class SessionService {
   private readonly logger = new Logger('Sessions');
   private readonly ttlMs: number;
   private readonly checked = new Map<string, Checked>();
+  private readonly closedListeners = new Set<(sessionId: string) => void>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -104,8 +105,16 @@ export class SessionService {
   /** Ends the session of this cookie value, if there is one. */
   async close(token: string): Promise<void> {
     const hash = hashOf(token);
-    this.checked.delete(hash.toString('hex'));
+    const id = hash.toString('hex');
+    this.checked.delete(id);
     await this.dataSource.getRepository(ConsoleSessionEntity).delete({ tokenHash: hash });
+    for (const listener of this.closedListeners) listener(id);
+  }
+
+  /** Calls `listener` with the id of each session signed out on this instance (others are found by `isActive`). */
+  onClosed(listener: (sessionId: string) => void): () => void {
+    this.closedListeners.add(listener);
+    return () => this.closedListeners.delete(listener);
   }
 
   private async find(id: string): Promise<Checked | null> {

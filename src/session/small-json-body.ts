@@ -12,11 +12,11 @@ export interface SmallBodyLimits {
  * after its guards. A body an app-wide parser has already read is taken as parsed.
  */
 export async function readSmallJsonBody(req: Request, limits: SmallBodyLimits): Promise<unknown> {
-  if (req.readableEnded) return req.body;
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') throw new UnsupportedMediaTypeException('the body must be JSON (Content-Type: application/json)');
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.maxBytes) throw tooLarge(limits);
+  if (req.readableEnded) return req.body;
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
