@@ -195,6 +195,7 @@ export function HookRow({ hook, onRetried }: { hook: Hook; onRetried?: () => voi
     <li className="hook card">
       <div className="hook-head">
         <strong>{hook.type}</strong>
+        <code className="muted small-code">{hook.id}</code>
         <StatusBadge tone={tone}>{t(`hook.status.${hook.status}` as MessageKey)}</StatusBadge>
         <span className="muted">{dateTime(hook.created_at)}</span>
         {hook.status === 'dead' && (

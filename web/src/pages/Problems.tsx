@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { InfiniteData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, ApiError, Hook, Page, QuarantinedEvent, QuarantinedEventDetail, withQuery } from '../api';
@@ -89,8 +89,22 @@ function QuarantineItem({ item }: { item: QuarantinedEvent }) {
     enabled: open,
   });
   const replay = useMutation({
-    mutationFn: () => api<{ event_id: string; result: string }>(`/api/quarantine/${item.id}/replay`, { method: 'POST' }),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['quarantine'] }),
+    mutationFn: () => api<{ event_id: string; result: string; replayed_at: string }>(`/api/quarantine/${item.id}/replay`, { method: 'POST' }),
+    // The item stays where it is, marked, so that the operator sees the outcome; the counts are read again.
+    onSuccess: (result) => {
+      queryClient.setQueriesData<InfiniteData<Page<QuarantinedEvent>>>({ queryKey: ['quarantine', false] }, (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((page) => ({
+                ...page,
+                items: page.items.map((entry) => (entry.id === item.id ? { ...entry, replayed_event_id: result.event_id, replayed_at: result.replayed_at } : entry)),
+              })),
+            }
+          : data,
+      );
+      void queryClient.invalidateQueries({ queryKey: ['quarantine', 'waiting-count'] });
+    },
   });
   const replayedId = replay.data?.event_id ?? item.replayed_event_id;
   return (
