@@ -34,7 +34,20 @@ export function QueryState({ query, children }: { query: { isPending: boolean; e
 }
 
 /** A thumbnail, or a placeholder; lazily loaded, through the session cookie. */
-export function Thumb({ url, size, alt, className }: { url: string | null | undefined; size: 96 | 192 | 384; alt: string; className?: string }) {
+export function Thumb({
+  url,
+  size,
+  alt,
+  className,
+  eager = false,
+}: {
+  url: string | null | undefined;
+  size: 96 | 192 | 384;
+  alt: string;
+  className?: string;
+  /** In a virtualised list every rendered image is wanted now: the browser's lazy loading only delays it. */
+  eager?: boolean;
+}) {
   const { t } = useI18n();
   const src = thumbnail(url, size);
   if (!src) {
@@ -47,12 +60,12 @@ export function Thumb({ url, size, alt, className }: { url: string | null | unde
       </div>
     );
   }
-  return <img className={`thumb ${className ?? ''}`} src={src} alt={alt} loading="lazy" decoding="async" />;
+  return <img className={`thumb ${className ?? ''}`} src={src} alt={alt} loading={eager ? 'eager' : 'lazy'} decoding="async" />;
 }
 
-export function FaceThumb({ item, size, className }: { item: EventItem; size: 96 | 192 | 384; className?: string }) {
+export function FaceThumb({ item, size, className, eager }: { item: EventItem; size: 96 | 192 | 384; className?: string; eager?: boolean }) {
   const face = faceOf(item);
-  return <Thumb url={face?.thumbnail_url} size={size} alt={item.identity_name} className={className} />;
+  return <Thumb url={face?.thumbnail_url} size={size} alt={item.identity_name} className={className} eager={eager} />;
 }
 
 export function PersonTypeBadge({ type }: { type: number }) {

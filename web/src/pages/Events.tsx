@@ -481,7 +481,7 @@ function EventCard({ item, view, index, focused, onOpen }: { item: EventItem; vi
       }}
       aria-label={`${item.identity_name} · ${t(`pt.${item.ext_data.person_type}` as MessageKey)} · ${dateTime(item.event_time)}`}
     >
-      <FaceThumb item={item} size={view === 'grid' ? 192 : 96} />
+      <FaceThumb item={item} size={view === 'grid' ? 192 : 96} eager />
       <div className="event-meta">
         <strong className="name">{item.identity_name || '—'}</strong>
         <span className="time" title={dateTime(item.event_time)}>

@@ -1,4 +1,4 @@
-import { FormEvent, useState } from 'react';
+import { FormEvent, useEffect, useState } from 'react';
 import { ApiError } from '../api';
 import { useAuth } from '../auth';
 import { LanguageSwitch } from '../components/Layout';
@@ -10,6 +10,11 @@ export default function SignIn() {
   const [key, setKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The page behind the sign-in is fetched while the operator types the key.
+  useEffect(() => {
+    void import('./Events');
+    void import('./Dashboard');
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
