@@ -1,4 +1,5 @@
-import http from 'node:http';
+import http, { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import request from 'supertest';
 import { chunk } from '../src/live/stored-events.notifier';
@@ -212,7 +213,7 @@ describe('thumbnails', () => {
     const [stored] = await upload(target, { ...sampleEvent('snapcam-stranger-1001.json'), timestamp: 1602612077777 });
     const identities = await pollUntil(
       async () => (await adminGet(target, '/api/identities').expect(200)).body.items,
-      (items: { face_thumbnail_url: string }[]) => items.length > 0,
+      (items: { id: string; face_thumbnail_url: string }[]) => items.length > 0,
       { what: 'a registered identity' },
     );
     const current = await adminGet(target, identities[0].face_thumbnail_url, { size: 96 }).buffer(true).expect(200);
@@ -223,6 +224,36 @@ describe('thumbnails', () => {
     await adminGet(target, face.thumbnail_url).expect(200);
     await adminGet(target, '/api/gallery/faces/999999/thumbnail').expect(404);
     expect(stored.result).toBe('stored');
+  });
+
+  it('answers many thumbnails in one request, the same bytes as the single route, leaving out what does not exist', async () => {
+    const [first, second] = await upload(target, [
+      { ...sampleEvent('snapcam-stranger-1001.json'), timestamp: 1602612011111 },
+      { ...sampleEvent('snapcam-stranger-1001.json'), timestamp: 1602612022222 },
+    ]);
+    const single = await adminGet(target, `/api/events/${first.id}/images/recognize_face/thumbnail`, { size: 96 }).buffer(true).expect(200);
+    const batch = await adminGet(target, '/api/thumbnails', {
+      images: `${first.id}:recognize_face,${second.id}:spot_pic,${second.id}:reg_pic,999999:spot_pic`,
+      size: 96,
+    }).expect(200);
+    expect(batch.headers['cache-control']).toBe('private, no-store');
+    expect(batch.body.items.map((item: { event_id: string; kind: string }) => `${item.event_id}:${item.kind}`)).toEqual([
+      `${first.id}:recognize_face`,
+      `${second.id}:spot_pic`,
+    ]);
+    expect(batch.body.items[0]).toEqual({
+      event_id: first.id,
+      kind: 'recognize_face',
+      etag: single.headers.etag,
+      content_type: 'image/webp',
+      data_base64: (single.body as Buffer).toString('base64'),
+    });
+    const made = await target.dataSource.query(`SELECT 1 FROM event_image_thumbnail WHERE event_id = $1 AND kind = 'spot_pic' AND size = 96`, [second.id]);
+    expect(made).toHaveLength(1);
+    const bad = await adminGet(target, '/api/thumbnails', { images: `${first.id}:face` }).expect(400);
+    expect(bad.body.errors[0].field).toBe('images');
+    const tooMany = Array.from({ length: 101 }, (_, index) => `${index + 1}:spot_pic`).join(',');
+    await adminGet(target, '/api/thumbnails', { images: tooMany }).expect(400);
   });
 
   it('is rate-limited apart from the admin API (ADMIN_IMAGE_RATE_LIMIT_PER_MINUTE)', async () => {
@@ -291,7 +322,7 @@ describe('live feed (server-sent events over LISTEN/NOTIFY)', () => {
     second = await createTestApp({}, { database: first.database });
     const listen = async (target: TestApp) => {
       await target.app.listen(0, '127.0.0.1');
-      return (target.app.getHttpServer().address() as { port: number }).port;
+      return ((target.app.getHttpServer() as unknown as Server).address() as AddressInfo).port;
     };
     firstPort = await listen(first);
     secondPort = await listen(second);
@@ -434,7 +465,7 @@ describe('what the console reads besides the lists', () => {
     const [poor] = await upload(target, sampleEvent('snapcam-stranger-1001-poor-quality.json'));
     const page = await pollUntil(
       async () => (await adminGet(target, '/api/gallery/registrations').expect(200)).body,
-      (body: { items: { outcome: string }[] }) => body.items.length === 2 && body.items.every((item) => item.outcome !== 'pending'),
+      (body: { items: { outcome: string; event: { id: string } }[] }) => body.items.length === 2 && body.items.every((item) => item.outcome !== 'pending'),
       { what: 'both registrations handled' },
     );
     const byId = new Map(page.items.map((item: { event: { id: string } }) => [item.event.id, item]));

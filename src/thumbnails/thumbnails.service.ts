@@ -63,6 +63,35 @@ export class ThumbnailsService {
     });
   }
 
+  /**
+   * Thumbnails of many event images in one go (a page of a grid): one query for those already
+   * made, the others made as one request would make them. Images that are missing, empty or do
+   * not decode are left out.
+   */
+  async ofEventImages(pairs: { eventId: string; kind: ImageKind }[], size: ThumbnailSize): Promise<({ eventId: string; kind: ImageKind } & Required<Thumbnail>)[]> {
+    const rows: (SourceRow & { event_id: string; kind: ImageKind })[] = await this.dataSource.query(
+      `SELECT i.event_id, i.kind, i.sha256, i.byte_size, t.source_sha256 AS thumbnail_sha256, t.data AS thumbnail
+         FROM unnest($1::bigint[], $2::varchar[]) AS wanted(event_id, kind)
+         JOIN history_event_image i ON i.event_id = wanted.event_id AND i.kind = wanted.kind
+         LEFT JOIN event_image_thumbnail t ON t.event_id = i.event_id AND t.kind = i.kind AND t.size = $3
+        WHERE i.byte_size > 0`,
+      [pairs.map((pair) => pair.eventId), pairs.map((pair) => pair.kind), size],
+    );
+    const found = new Map(rows.map((row) => [`${row.event_id}:${row.kind}`, row]));
+    const made = await Promise.all(
+      pairs.map(async ({ eventId, kind }) => {
+        const row = found.get(`${eventId}:${kind}`);
+        if (!row) return null;
+        const thumbnail =
+          row.thumbnail && row.thumbnail_sha256?.equals(row.sha256)
+            ? { sourceSha256: row.sha256, contentType: THUMBNAIL_CONTENT_TYPE, data: row.thumbnail }
+            : await this.ofEventImage(eventId, kind, size, true).catch(() => null);
+        return thumbnail?.data ? { eventId, kind, ...thumbnail, data: thumbnail.data } : null;
+      }),
+    );
+    return made.filter((entry) => entry !== null);
+  }
+
   /** A gallery face's thumbnail: the identity's current face, or any face of its history by id. */
   async ofGalleryFace(face: { identityId: string } | { faceId: string }, size: ThumbnailSize, withData: boolean): Promise<Thumbnail> {
     const byIdentity = 'identityId' in face;

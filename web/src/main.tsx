@@ -8,11 +8,12 @@ import { Layout } from './components/Layout';
 import { Spinner } from './components/ui';
 import { I18nProvider } from './i18n';
 import { LiveProvider } from './live';
+import Events from './pages/Events';
 import SignIn from './pages/SignIn';
 import './styles.css';
 
+// The events page is in the first load: it is the one operators open after signing in to look for someone.
 const Dashboard = lazy(() => import('./pages/Dashboard'));
-const Events = lazy(() => import('./pages/Events'));
 const Strangers = lazy(() => import('./pages/Strangers'));
 const Person = lazy(() => import('./pages/Person'));
 const Devices = lazy(() => import('./pages/Devices'));

@@ -63,7 +63,8 @@ export function Thumb({
   return <img className={`thumb ${className ?? ''}`} src={src} alt={alt} loading={eager ? 'eager' : 'lazy'} decoding="async" />;
 }
 
-export function FaceThumb({ item, size, className, eager }: { item: EventItem; size: 96 | 192 | 384; className?: string; eager?: boolean }) {
+export function FaceThumb({ item, size, className, eager, data }: { item: EventItem; size: 96 | 192 | 384; className?: string; eager?: boolean; data?: string }) {
+  if (data) return <img className={`thumb ${className ?? ''}`} src={data} alt={item.identity_name} decoding="async" />;
   const face = faceOf(item);
   return <Thumb url={face?.thumbnail_url} size={size} alt={item.identity_name} className={className} eager={eager} />;
 }

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { api, EventItem, IMAGE_KINDS, Page, PERSON_TYPES, WANT_ACTIONS, withQuery } from '../api';
+import { api, EventItem, faceThumbnails, IMAGE_KINDS, Page, PERSON_TYPES, WANT_ACTIONS, withQuery } from '../api';
 import { ErrorBox, FaceThumb, PersonTypeBadge, Spinner, StatusBadge } from '../components/ui';
 import { instantToWallTime, MessageKey, startOfToday, useI18n, wallTimeToInstant } from '../i18n';
 import { counters, useLive } from '../live';
@@ -29,14 +29,17 @@ export default function Events() {
 
   const events = useInfiniteQuery({
     queryKey,
-    queryFn: ({ pageParam, signal }) =>
-      api<Page<EventItem>>(withQuery('/api/events', { ...filterQuery(filters), limit: PAGE_SIZE, cursor: pageParam }), { signal }),
+    queryFn: async ({ pageParam, signal }) => {
+      const page = await api<Page<EventItem>>(withQuery('/api/events', { ...filterQuery(filters), limit: PAGE_SIZE, cursor: pageParam }), { signal });
+      return { ...page, thumbnails: await faceThumbnails(page.items, 192, signal) };
+    },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 
   const live = useLiveRows(filters, queryKey);
   const pageItems = useMemo(() => events.data?.pages.flatMap((page) => page.items) ?? [], [events.data]);
+  const thumbnails = useMemo(() => Object.assign({}, ...(events.data?.pages.map((page) => page.thumbnails) ?? [])) as Record<string, string>, [events.data]);
   const rows = useMemo(() => {
     const seen = new Set(live.items.map((item) => item.id));
     return [...live.items, ...pageItems.filter((item) => !seen.has(item.id))];
@@ -95,6 +98,7 @@ export default function Events() {
         <EventRows
           view={view}
           rows={rows}
+          thumbnails={thumbnails}
           liveCount={live.items.length}
           gap={live.gap}
           onReload={live.reload}
@@ -343,6 +347,7 @@ function TextFilter({ label, value, onChange }: { label: string; value?: string;
 function EventRows(props: {
   view: View;
   rows: EventItem[];
+  thumbnails: Record<string, string>;
   liveCount: number;
   gap: number;
   onReload: () => void;
@@ -428,6 +433,7 @@ function EventRows(props: {
                     <EventCard
                       key={item.id}
                       item={item}
+                      thumbnail={props.thumbnails[item.id]}
                       view={view}
                       index={index}
                       focused={index === cursor}
@@ -459,7 +465,21 @@ function EventRows(props: {
   );
 }
 
-function EventCard({ item, view, index, focused, onOpen }: { item: EventItem; view: View; index: number; focused: boolean; onOpen: () => void }) {
+function EventCard({
+  item,
+  thumbnail,
+  view,
+  index,
+  focused,
+  onOpen,
+}: {
+  item: EventItem;
+  thumbnail?: string;
+  view: View;
+  index: number;
+  focused: boolean;
+  onOpen: () => void;
+}) {
   const { t, dateTime, short } = useI18n();
   const quality =
     item.fiqa_result === false ? (
@@ -481,7 +501,7 @@ function EventCard({ item, view, index, focused, onOpen }: { item: EventItem; vi
       }}
       aria-label={`${item.identity_name} · ${t(`pt.${item.ext_data.person_type}` as MessageKey)} · ${dateTime(item.event_time)}`}
     >
-      <FaceThumb item={item} size={view === 'grid' ? 192 : 96} eager />
+      <FaceThumb item={item} size={view === 'grid' ? 192 : 96} eager data={thumbnail} />
       <div className="event-meta">
         <strong className="name">{item.identity_name || '—'}</strong>
         <span className="time" title={dateTime(item.event_time)}>

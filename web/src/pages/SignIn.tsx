@@ -12,7 +12,6 @@ export default function SignIn() {
   const [error, setError] = useState<string | null>(null);
   // The page behind the sign-in is fetched while the operator types the key.
   useEffect(() => {
-    void import('./Events');
     void import('./Dashboard');
   }, []);
 
