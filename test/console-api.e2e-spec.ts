@@ -431,7 +431,11 @@ describe('the console files, at /console/', () => {
     }
     await request(server()).get('/console/assets/missing-0000.js').expect(404);
     await request(server()).get('/console/favicon-missing.png').expect(404);
-    await request(server()).get('/api/nothing').expect(401);
+    for (const path of ['/api/nothing', '/api/console/events', '/docs/nothing', '/EventServer/api/nothing']) {
+      const answer = await request(server()).get(path);
+      expect({ path, type: answer.headers['content-type'] }).toEqual({ path, type: expect.stringContaining('application/json') });
+      expect(answer.body).toMatchObject({ status: expect.any(Number), errors: [] });
+    }
     await request(server()).get('/docs-json').expect(200).expect('Content-Type', /json/);
     await request(server()).get('/metrics').expect(200).expect('Content-Type', /text\/plain/);
     const notFound = await request(server()).get('/nothing-here').expect(404);
