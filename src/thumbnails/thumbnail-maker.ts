@@ -1,5 +1,5 @@
 import { UnprocessableEntityException } from '@nestjs/common';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import { Slots } from '../common/slots';
 
 /** The longest side of a thumbnail, in pixels: list rows, grid tiles, large tiles (at 2x pixel density). */
@@ -14,7 +14,8 @@ const MAX_INPUT_PIXELS = 40_000_000;
 
 /**
  * Makes WebP thumbnails with sharp (libvips), a few at a time: decoding runs on libuv's thread
- * pool and a burst of requests must not take every core from the uploads.
+ * pool and a burst of requests must not take every core from the uploads. sharp is loaded on the
+ * first thumbnail: libvips adds ~25 MB to the resident memory of a service nobody browses.
  */
 export class ThumbnailMaker {
   private readonly slots: Slots;
@@ -23,7 +24,11 @@ export class ThumbnailMaker {
     this.slots = new Slots(concurrency);
   }
 
+  private sharp?: (input: Buffer, options: SharpOptions) => Sharp;
+
   async make(image: Buffer, size: ThumbnailSize): Promise<Buffer> {
+    this.sharp ??= (await import('sharp')).default;
+    const sharp = this.sharp;
     await new Promise<void>((resolve) => this.slots.take(resolve));
     try {
       return await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', animated: false })
