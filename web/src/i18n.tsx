@@ -224,6 +224,12 @@ const en = {
   'problems.received': 'Received {time}',
   'problems.format': 'as {format}',
   'problems.box': 'box {box}',
+  'reason.poorQuality': "The box's face-quality check judged the image too poor{checks}",
+  'reason.failedChecks': ' (failed: {checks})',
+  'reason.notStranger': 'Not a stranger (person type {type})',
+  'reason.noFace': 'The event has no face crop and no scene photo',
+  'reason.noRegPic': 'The event has no registered picture and no face crop',
+  'reason.already': 'This identity is already in the gallery',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -448,6 +454,12 @@ const zh: Record<MessageKey, string> = {
   'problems.received': '接收于 {time}',
   'problems.format': '格式 {format}',
   'problems.box': '盒子 {box}',
+  'reason.poorQuality': '盒子的人脸质量检测判定图片质量太差{checks}',
+  'reason.failedChecks': '（未通过：{checks}）',
+  'reason.notStranger': '不是陌生人（人员类型 {type}）',
+  'reason.noFace': '事件没有人脸抠图，也没有现场图',
+  'reason.noRegPic': '事件没有注册照，也没有人脸抠图',
+  'reason.already': '此身份已在底库中',
 };
 
 export type Language = 'en' | 'zh';

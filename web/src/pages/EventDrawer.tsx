@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, EventDetail, GalleryChange, Hook, IMAGE_KINDS, ImageKind, Page, withQuery } from '../api';
 import { Drawer, ErrorBox, PersonTypeBadge, Spinner, StatusBadge } from '../components/ui';
+import { reasonText } from '../reasons';
 import { MessageKey, useI18n } from '../i18n';
 
 /** The detail of one event: images, every field, face quality, hooks, the gallery's outcome, the original. */
@@ -90,20 +91,22 @@ function DetailImage({ event, kind }: { event: EventDetail; kind: ImageKind }) {
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   if (!image?.url) return null;
   const rect = kind === 'spot_pic' ? (event.ext_data.grab_fiqa_info.rect as { top: number; bottom: number; left: number; right: number } | undefined) : undefined;
+  // The box is drawn only where the camera's coordinates fit the photo it sent.
+  const fits = rect && size && rect.left >= 0 && rect.top >= 0 && rect.right <= size.width && rect.bottom <= size.height && rect.right > rect.left && rect.bottom > rect.top;
   return (
-    <figure className="detail-image">
+    <figure className={`detail-image ${kind}`}>
       <a href={image.url} target="_blank" rel="noreferrer" title={t('detail.openFull')}>
         <div className="image-frame">
           <img src={image.url} alt={`${t(`kind.${kind}` as MessageKey)}: ${event.identity_name}`} onLoad={(e) => setSize({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })} />
-          {rect && size && (
+          {fits && (
             <span
               className="face-box"
               aria-label={t('detail.faceBox')}
               style={{
-                left: `${(rect.left / size.width) * 100}%`,
-                top: `${(rect.top / size.height) * 100}%`,
-                width: `${((rect.right - rect.left) / size.width) * 100}%`,
-                height: `${((rect.bottom - rect.top) / size.height) * 100}%`,
+                left: `${(rect!.left / size!.width) * 100}%`,
+                top: `${(rect!.top / size!.height) * 100}%`,
+                width: `${((rect!.right - rect!.left) / size!.width) * 100}%`,
+                height: `${((rect!.bottom - rect!.top) / size!.height) * 100}%`,
               }}
             />
           )}
@@ -264,7 +267,7 @@ function GalleryOutcomes({ id }: { id: string }) {
         {changes.data.items.map((change) => (
           <li key={change.hook_id}>
             <StatusBadge tone={change.outcome === 'rejected' ? 'bad' : 'ok'}>{t(`outcome.${change.outcome}` as MessageKey)}</StatusBadge>{' '}
-            {change.reason && <span>{change.reason} </span>}
+            {change.reason && <span title={change.reason}>{reasonText(change.reason, t)} </span>}
             <span className="muted">{dateTime(change.created_at)}</span>
           </li>
         ))}

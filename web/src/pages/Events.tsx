@@ -219,113 +219,123 @@ function FilterBar({ filters, setParam }: { filters: EventFilters; setParam: (ch
     setParam({ person_type: next.sort().join(',') || undefined });
   };
 
+  const active = Object.values(filterQuery(filters)).filter((value) => value !== undefined && value !== '').length;
   return (
-    <section className="filters card" aria-label={t('events.filters')}>
-      <div className="filter-row">
-        <label>
-          {t('events.from')}
-          <input type="datetime-local" value={wall(filters.from)} onChange={(event) => setTime('from', event.target.value)} />
-        </label>
-        <label>
-          {t('events.to')}
-          <input type="datetime-local" value={wall(filters.to)} onChange={(event) => setTime('to', event.target.value)} />
-        </label>
-        <div className="chips" role="group" aria-label={t('events.from')}>
-          <button type="button" className="small" onClick={() => range(3_600_000)}>
-            {t('events.range.hour')}
-          </button>
-          <button type="button" className="small" onClick={() => range('today')}>
-            {t('events.range.today')}
-          </button>
-          <button type="button" className="small" onClick={() => range(86_400_000)}>
-            {t('events.range.day')}
-          </button>
-          <button type="button" className="small" onClick={() => range(7 * 86_400_000)}>
-            {t('events.range.week')}
-          </button>
+    <details className="filters card" open={openByDefault} aria-label={t('events.filters')}>
+      <summary>
+        {t('events.filters')}
+        {active > 0 ? ` (${active})` : ''}
+      </summary>
+      <div className="filter-body">
+        <div className="filter-row">
+          <label>
+            {t('events.from')}
+            <input type="datetime-local" value={wall(filters.from)} onChange={(event) => setTime('from', event.target.value)} />
+          </label>
+          <label>
+            {t('events.to')}
+            <input type="datetime-local" value={wall(filters.to)} onChange={(event) => setTime('to', event.target.value)} />
+          </label>
+          <div className="chips" role="group" aria-label={t('events.from')}>
+            <button type="button" className="small" onClick={() => range(3_600_000)}>
+              {t('events.range.hour')}
+            </button>
+            <button type="button" className="small" onClick={() => range('today')}>
+              {t('events.range.today')}
+            </button>
+            <button type="button" className="small" onClick={() => range(86_400_000)}>
+              {t('events.range.day')}
+            </button>
+            <button type="button" className="small" onClick={() => range(7 * 86_400_000)}>
+              {t('events.range.week')}
+            </button>
+          </div>
+        </div>
+        <div className="filter-row">
+          <form
+            className="inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              setParam({ identity_name: name.trim() || undefined });
+            }}
+          >
+            <label>
+              {t('events.name')}
+              <input id="filter-name" type="search" value={name} onChange={(event) => setName(event.target.value)} onBlur={() => setParam({ identity_name: name.trim() || undefined })} />
+            </label>
+          </form>
+          <TextFilter label={t('events.box')} value={filters.dev_sno} onChange={(value) => setParam({ dev_sno: value })} />
+          <TextFilter label={t('events.edgePoint')} value={filters.ep_id} onChange={(value) => setParam({ ep_id: value })} />
+          <TextFilter label={t('events.identityId')} value={filters.identity_id} onChange={(value) => setParam({ identity_id: value })} />
+          <TextFilter label={t('events.group')} value={filters.group_name} onChange={(value) => setParam({ group_name: value })} />
+        </div>
+        <div className="filter-row">
+          <fieldset className="checks">
+            <legend>{t('events.personType')}</legend>
+            {PERSON_TYPES.map((type) => (
+              <label key={type} className="check">
+                <input type="checkbox" checked={filters.person_type.includes(type)} onChange={() => togglePersonType(type)} />
+                {t(`pt.${type}` as MessageKey)}
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            {t('events.wantAction')}
+            <select value={filters.want_action ?? ''} onChange={(event) => setParam({ want_action: event.target.value || undefined })}>
+              <option value="">{t('events.any')}</option>
+              {WANT_ACTIONS.map((action) => (
+                <option key={action} value={action}>
+                  {action} · {t(`wa.${action}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('events.quality')}
+            <select value={filters.fiqa_result ?? ''} onChange={(event) => setParam({ fiqa_result: event.target.value || undefined })}>
+              <option value="">{t('events.any')}</option>
+              <option value="true">{t('events.quality.pass')}</option>
+              <option value="false">{t('events.quality.fail')}</option>
+            </select>
+          </label>
+          <label>
+            {t('events.hasImage')}
+            <select value={filters.has_image ?? ''} onChange={(event) => setParam({ has_image: event.target.value || undefined })}>
+              <option value="">{t('events.any')}</option>
+              {IMAGE_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {t(`kind.${kind}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="narrow">
+            {t('events.scoreMin')}
+            <input type="number" step="0.01" inputMode="decimal" defaultValue={filters.score_min ?? ''} key={`min-${filters.score_min}`} onBlur={(event) => setParam({ score_min: event.target.value || undefined })} />
+          </label>
+          <label className="narrow">
+            {t('events.scoreMax')}
+            <input type="number" step="0.01" inputMode="decimal" defaultValue={filters.score_max ?? ''} key={`max-${filters.score_max}`} onBlur={(event) => setParam({ score_max: event.target.value || undefined })} />
+          </label>
+          {hasFilters(filters) && (
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                setParam(Object.fromEntries(['from', 'to', 'dev_sno', 'ep_id', 'device_ip', 'device_type', 'identity_id', 'identity_name', 'group_name', 'person_type', 'want_action', 'score_min', 'score_max', 'fiqa_result', 'has_image'].map((name) => [name, undefined])))
+              }
+            >
+              {t('events.clearFilters')}
+            </button>
+          )}
         </div>
       </div>
-      <div className="filter-row">
-        <form
-          className="inline-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            setParam({ identity_name: name.trim() || undefined });
-          }}
-        >
-          <label>
-            {t('events.name')}
-            <input id="filter-name" type="search" value={name} onChange={(event) => setName(event.target.value)} onBlur={() => setParam({ identity_name: name.trim() || undefined })} />
-          </label>
-        </form>
-        <TextFilter label={t('events.box')} value={filters.dev_sno} onChange={(value) => setParam({ dev_sno: value })} />
-        <TextFilter label={t('events.edgePoint')} value={filters.ep_id} onChange={(value) => setParam({ ep_id: value })} />
-        <TextFilter label={t('events.identityId')} value={filters.identity_id} onChange={(value) => setParam({ identity_id: value })} />
-        <TextFilter label={t('events.group')} value={filters.group_name} onChange={(value) => setParam({ group_name: value })} />
-      </div>
-      <div className="filter-row">
-        <fieldset className="checks">
-          <legend>{t('events.personType')}</legend>
-          {PERSON_TYPES.map((type) => (
-            <label key={type} className="check">
-              <input type="checkbox" checked={filters.person_type.includes(type)} onChange={() => togglePersonType(type)} />
-              {t(`pt.${type}` as MessageKey)}
-            </label>
-          ))}
-        </fieldset>
-        <label>
-          {t('events.wantAction')}
-          <select value={filters.want_action ?? ''} onChange={(event) => setParam({ want_action: event.target.value || undefined })}>
-            <option value="">{t('events.any')}</option>
-            {WANT_ACTIONS.map((action) => (
-              <option key={action} value={action}>
-                {action} · {t(`wa.${action}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('events.quality')}
-          <select value={filters.fiqa_result ?? ''} onChange={(event) => setParam({ fiqa_result: event.target.value || undefined })}>
-            <option value="">{t('events.any')}</option>
-            <option value="true">{t('events.quality.pass')}</option>
-            <option value="false">{t('events.quality.fail')}</option>
-          </select>
-        </label>
-        <label>
-          {t('events.hasImage')}
-          <select value={filters.has_image ?? ''} onChange={(event) => setParam({ has_image: event.target.value || undefined })}>
-            <option value="">{t('events.any')}</option>
-            {IMAGE_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {t(`kind.${kind}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="narrow">
-          {t('events.scoreMin')}
-          <input type="number" step="0.01" inputMode="decimal" defaultValue={filters.score_min ?? ''} key={`min-${filters.score_min}`} onBlur={(event) => setParam({ score_min: event.target.value || undefined })} />
-        </label>
-        <label className="narrow">
-          {t('events.scoreMax')}
-          <input type="number" step="0.01" inputMode="decimal" defaultValue={filters.score_max ?? ''} key={`max-${filters.score_max}`} onBlur={(event) => setParam({ score_max: event.target.value || undefined })} />
-        </label>
-        {hasFilters(filters) && (
-          <button
-            type="button"
-            className="link"
-            onClick={() =>
-              setParam(Object.fromEntries(['from', 'to', 'dev_sno', 'ep_id', 'device_ip', 'device_type', 'identity_id', 'identity_name', 'group_name', 'person_type', 'want_action', 'score_min', 'score_max', 'fiqa_result', 'has_image'].map((name) => [name, undefined])))
-            }
-          >
-            {t('events.clearFilters')}
-          </button>
-        )}
-      </div>
-    </section>
+    </details>
   );
 }
+
+/** Filters open on a wide screen; on a phone they wait behind their summary, so that the events show first. */
+const openByDefault = typeof window !== 'undefined' && window.matchMedia('(min-width: 761px)').matches;
 
 function TextFilter({ label, value, onChange }: { label: string; value?: string; onChange: (value: string | undefined) => void }) {
   return (

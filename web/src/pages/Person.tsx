@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, EventItem, Identity, IdentityDetail, Page, Summary, withQuery } from '../api';
 import { FaceThumb, PersonTypeBadge, QueryState, Spinner, StatusBadge, Thumb } from '../components/ui';
+import { reasonText } from '../reasons';
 import { MessageKey, startOfToday, useI18n } from '../i18n';
 
 const Chart = lazy(() => import('../components/Chart'));
@@ -122,7 +123,7 @@ function History({ identity }: { identity: IdentityDetail }) {
       {[...identity.history].reverse().map((change) => (
         <li key={change.hook_id}>
           <StatusBadge tone={change.outcome === 'rejected' ? 'bad' : 'ok'}>{t(`outcome.${change.outcome}` as MessageKey)}</StatusBadge> {change.hook_type}{' '}
-          <span className="muted">{dateTime(change.created_at)}</span> {change.reason}
+          <span className="muted">{dateTime(change.created_at)}</span> {change.reason && <span title={change.reason}>{reasonText(change.reason, t)}</span>}
           {change.event_id && (
             <>
               {' '}

@@ -2,6 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { api, Identity, Page, Registration, RegistrationOutcome, withQuery } from '../api';
 import { FaceThumb, QueryState, StatusBadge, Tabs, Thumb } from '../components/ui';
+import { reasonText } from '../reasons';
 import { MessageKey, useI18n } from '../i18n';
 
 const OUTCOMES: RegistrationOutcome[] = ['registered', 'already_registered', 'rejected', 'pending'];
@@ -68,7 +69,11 @@ function Registrations() {
                       <StatusBadge tone={registration.outcome === 'rejected' ? 'bad' : registration.outcome === 'pending' ? 'warn' : 'ok'}>
                         {t(`outcome.${registration.outcome}` as MessageKey)}
                       </StatusBadge>
-                      {registration.reason && <p className="reason">{registration.reason}</p>}
+                      {registration.reason && (
+                        <p className="reason" title={registration.reason}>
+                          {reasonText(registration.reason, t)}
+                        </p>
+                      )}
                       <p className="muted">{dateTime(registration.event.event_time)}</p>
                       <p className="muted">{registration.event.ext_data.device_ip}</p>
                       <Link to={`/people/${encodeURIComponent(registration.event.identity_id)}?group=${encodeURIComponent(registration.event.group_name)}`}>
