@@ -14,6 +14,9 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RetentionModule } from './retention/retention.module';
+import { ConsoleModule } from './console/console.module';
+import { LiveModule } from './live/live.module';
+import { ThumbnailsModule } from './thumbnails/thumbnails.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +42,9 @@ export class AppModule {
         HooksModule,
         GalleryModule,
         AdminModule,
+        ThumbnailsModule,
+        LiveModule,
+        ConsoleModule,
       ],
     };
   }

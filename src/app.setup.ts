@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { setupOpenApi } from './admin/openapi';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { trustedProxies } from './common/client-address';
+import { serveConsole } from './console/console-static';
 import { rejectDeepBodies } from './common/json-depth';
 import { requestValidationPipe } from './common/validation-errors';
 import { EnvironmentVariables } from './config/environment';
@@ -33,6 +34,7 @@ export function configureApp(app: NestExpressApplication, settings: EnvironmentV
   app.use(httpLogger(app.get(ROOT_LOGGER)));
   app.use(helmet());
   if (settings.CORS_ORIGINS.length > 0) app.enableCors({ origin: settings.CORS_ORIGINS });
+  serveConsole(app);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(requestValidationPipe());
   app.use(uploads.check);

@@ -37,6 +37,7 @@ async function bootstrap(): Promise<void> {
   const tokenNote = settings.INGEST_TOKEN.length > 0 ? ', followed by /<INGEST_TOKEN>' : '';
   log.info(`ready in ${Math.round(performance.now())} ms, listening on ${settings.HOST}:${port}`);
   log.info(`box upload URL: http://${lanAddress(settings.HOST)}:${port}${HISTORY_EVENT_PATH}${tokenNote}${extraPaths}`);
+  log.info(`console: http://${lanAddress(settings.HOST)}:${port}/console/ (sign in with an admin API key)`);
   log.info(
     embedded
       ? `data: ${embedded.describe()}`

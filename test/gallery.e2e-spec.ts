@@ -58,6 +58,7 @@ describe('the gallery, fed by the want_action hooks', () => {
           created_at: expect.any(String),
           updated_at: expect.any(String),
           face_url: expect.stringMatching(/^\/api\/identities\/\d+\/face$/),
+          face_thumbnail_url: expect.stringMatching(/^\/api\/identities\/\d+\/face\/thumbnail$/),
         },
       ],
       next_cursor: null,

@@ -39,6 +39,6 @@ import { EventStatsFolder } from './stats/event-stats.folder';
     ConflictsService,
     EventStatsFolder,
   ],
-  exports: [EventStatsFolder],
+  exports: [EventStatsFolder, EventQueryService],
 })
 export class AdminModule {}

@@ -34,10 +34,10 @@ describe('AdminApiKeysService', () => {
     await keys.onModuleInit();
     const callerOf = (authorization?: string) => keys.authenticate({ headers: { authorization } } as Request);
     const first = callerOf('Bearer first-key-0123456789');
-    expect(first).toEqual({ method: 'api-key', id: expect.stringMatching(/^api-key:[0-9a-f]{16}$/) });
-    expect(first!.id).not.toContain('first-key');
+    expect(first).toEqual({ keyId: expect.stringMatching(/^[0-9a-f]{16}$/), via: 'bearer' });
+    expect(first!.keyId).not.toContain('first-key');
     expect(callerOf('bearer first-key-0123456789')).toEqual(first);
-    expect(callerOf('Bearer second-key-0123456789')?.id).not.toBe(first!.id);
+    expect(callerOf('Bearer second-key-0123456789')?.keyId).not.toBe(first!.keyId);
     expect(callerOf('Bearer first-key-0123456789 junk')).toBeNull();
     expect(callerOf('Bearer wrong-key-0123456789')).toBeNull();
     expect(callerOf(undefined)).toBeNull();

@@ -1,34 +1,36 @@
 import type { Request } from 'express';
 
-/** Who is calling the admin API, once authenticated. */
+/** Who a request of the admin API comes from: an admin API key, given as a bearer token or through a console session. */
 export interface AdminPrincipal {
-  /** How the caller authenticated. */
-  method: 'api-key';
-  /** Stable and not secret (derived from a digest, never the credential itself): what the rate limit counts by. */
-  id: string;
+  /** The key's fingerprint (`AdminApiKeysService.keyIdOf`): stable and not secret; what rate limits and sessions count by. */
+  keyId: string;
+  via: 'bearer' | 'session';
+  /** With `via: 'session'`: the session's token hash, hex (what `SessionService.isActive` checks). */
+  sessionId?: string;
 }
 
 /**
- * One way to authenticate admin requests: the API key today, a console session later. It
+ * One way to authenticate admin requests (the bearer key, the console's session cookie). It
  * returns the caller when the request carries a valid credential of its kind, null otherwise
  * (the guard then answers), and never keeps the credential.
  */
 export interface AdminCredentialSource {
-  authenticate(req: Request): AdminPrincipal | null;
+  authenticate(req: Request): AdminPrincipal | null | Promise<AdminPrincipal | null>;
 }
 
 /** The credential sources the guard asks, in order: a provider of `AdminCredentialSource[]`. */
 export const ADMIN_CREDENTIAL_SOURCES = Symbol('ADMIN_CREDENTIAL_SOURCES');
 
-type AuthenticatedRequest = Request & { adminPrincipal?: AdminPrincipal };
+const PRINCIPAL = Symbol('adminPrincipal');
+type WithPrincipal = Request & { [PRINCIPAL]?: AdminPrincipal };
 
-/** The caller the guard let through, for handlers that need to know who it is. */
-export function adminPrincipalOf(req: Request): AdminPrincipal | undefined {
-  return (req as AuthenticatedRequest).adminPrincipal;
+export function setPrincipal(req: Request, principal: AdminPrincipal): void {
+  (req as WithPrincipal)[PRINCIPAL] = principal;
 }
 
-export function setAdminPrincipal(req: Request, principal: AdminPrincipal): void {
-  (req as AuthenticatedRequest).adminPrincipal = principal;
+/** The principal the admin guard let in; undefined on routes without it. */
+export function principalOf(req: Request): AdminPrincipal | undefined {
+  return (req as WithPrincipal)[PRINCIPAL];
 }
 
 /** RFC 7235 credentials of the bearer scheme: the scheme in any case, one space, a token68, nothing else. */

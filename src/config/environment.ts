@@ -279,6 +279,24 @@ export class EnvironmentVariables {
   @Max(600_000, { message: 'must be a duration of at most 10m' })
   ADMIN_QUERY_TIMEOUT = 5_000;
 
+  /** How long a console sign-in lasts (a shift); signing out ends it earlier. */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 12h or 30m' })
+  @Min(60_000, { message: 'must be a duration of at least 1m' })
+  @Max(30 * 86_400_000, { message: 'must be a duration of at most 30d' })
+  CONSOLE_SESSION_TTL = 12 * 3_600_000;
+
+  /**
+   * Requests per admin key per minute to the image and thumbnail routes, counted apart from
+   * ADMIN_RATE_LIMIT_PER_MINUTE: a console page shows a hundred faces at once.
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of at least 1' })
+  @Min(1, { message: 'must be a whole number of at least 1' })
+  ADMIN_IMAGE_RATE_LIMIT_PER_MINUTE = 6000;
+
   // (end of the admin API settings)
 
   // ---- Operations: ingest security, logs, metrics, retention, shutdown ----

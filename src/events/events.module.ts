@@ -8,6 +8,7 @@ import { HistoryEventEntity } from './entities/history-event.entity';
 import { QuarantinedEventEntity } from './entities/quarantined-event.entity';
 import { HistoryEventIngestService } from './history-event-ingest.service';
 import { HistoryEventController } from './history-event.controller';
+import { StoredEventsNotifier } from '../live/stored-events.notifier';
 
 export const EVENT_ENTITIES = [
   HistoryEventEntity,
@@ -21,7 +22,7 @@ export const EVENT_ENTITIES = [
 @Module({
   imports: [TypeOrmModule.forFeature(EVENT_ENTITIES)],
   controllers: [HistoryEventController],
-  providers: [HistoryEventIngestService],
+  providers: [HistoryEventIngestService, StoredEventsNotifier],
   exports: [HistoryEventIngestService],
 })
 export class EventsModule {}

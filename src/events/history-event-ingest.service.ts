@@ -7,6 +7,7 @@ import { EnvironmentVariables, InvalidEventPolicy } from '../config/environment'
 import { entityRowsSql, SqlParameters } from '../database/entity-rows-sql';
 import { HookEntity } from '../hooks/entities/hook.entity';
 import { HookOptions, toHookEntities } from '../hooks/hook.mapper';
+import { StoredEventsNotifier } from '../live/stored-events.notifier';
 import { EventResult, MetricsService } from '../metrics/metrics.service';
 import { EventConflictEntity } from './entities/event-conflict.entity';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
@@ -88,6 +89,7 @@ export class HistoryEventIngestService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
+    private readonly notifier: StoredEventsNotifier,
     config: ConfigService<EnvironmentVariables, true>,
   ) {
     this.limits = {
@@ -167,6 +169,10 @@ export class HistoryEventIngestService {
     });
     for (const [index, result] of await this.keepConflicts(conflicting, upload.format, receipt)) results[index] = result;
     results.forEach((result, index) => this.countEvent(result.result, upload.events[index]));
+    this.notifier.committed(
+      [...written.values()].filter((row) => row.kind === 'event').map((row) => row.id),
+      [...written.values()].filter((row) => row.kind === 'quarantine').map((row) => row.id),
+    );
     return results;
   }
 

@@ -9,7 +9,7 @@ import { rebuildHistoryEvent, StoredHistoryEvent } from '../../events/history-ev
 import { AdminQueries } from '../admin-queries';
 import { encodeEventCursor, EventOrder } from '../cursor';
 import { EventListQueryDto } from './dto/event-query.dto';
-import { EventDetailDto, EventPageDto, EventRow, mapEventDetail, mapEventItem } from './dto/event.dto';
+import { EventDetailDto, EventItemDto, EventPageDto, EventRow, mapEventDetail, mapEventItem } from './dto/event.dto';
 import { afterCursorSql, EventFilterSql, eventFilterSql } from './event-filters';
 
 /** The bytes of an image and what to answer with. */
@@ -91,12 +91,19 @@ export class EventQueryService {
               e.score, e.want_action, x.device_ip, x.ep_id, x.person_type, x.device_type, x.dev_sno,
               coalesce((SELECT json_agg(json_build_object('kind', i.kind, 'content_type', i.content_type,
                                                           'byte_size', i.byte_size, 'sha256', encode(i.sha256, 'hex')))
-                          FROM history_event_image i WHERE i.event_id = e.id), '[]') AS images
+                          FROM history_event_image i WHERE i.event_id = e.id), '[]') AS images,
+              (SELECT f.fiqa_result FROM history_event_fiqa f WHERE f.event_id = e.id AND f.source = 'box') AS fiqa_result
          FROM history_event e JOIN history_event_ext_data x ON x.event_id = e.id
         WHERE e.id = ANY($1::bigint[])
         ORDER BY e.event_time ${direction(order)}, e.id ${direction(order)}`,
       [ids],
     );
+  }
+
+  /** The list items of these events (the live feed's), newest first. */
+  async itemsByIds(ids: string[]): Promise<EventItemDto[]> {
+    if (ids.length === 0) return [];
+    return (await this.rowsOf(this.dataSource.manager, ids, 'newest')).map(mapEventItem);
   }
 
   async detail(id: string): Promise<EventDetailDto> {
