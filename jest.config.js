@@ -3,6 +3,8 @@
  * and SQL to a real PostgreSQL (test/**\/*.e2e-spec.ts). swc compiles both, with decorator
  * metadata, and also compiles the ESM-only @nestjs packages to CommonJS for Jest.
  */
+const { availableParallelism } = require('node:os');
+
 const swc = (syntax) => [
   '@swc/jest',
   {
@@ -19,8 +21,10 @@ const swc = (syntax) => [
 
 module.exports = {
   testEnvironment: 'node',
+  // Test files mostly wait on PostgreSQL and HTTP: a few at once use 2 cores well. Each has a database of its own.
+  maxWorkers: Math.min(4, availableParallelism() + 1),
   rootDir: '.',
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/web/src/**/*.spec.ts'],
   transform: { '^.+\\.ts$': swc('typescript'), '^.+\\.m?js$': swc('ecmascript') },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ThrottlerModule } from '@nestjs/throttler';
 import type { Logger } from 'pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
@@ -16,6 +15,9 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RetentionModule } from './retention/retention.module';
+import { ConsoleModule } from './console/console.module';
+import { LiveModule } from './live/live.module';
+import { ThumbnailsModule } from './thumbnails/thumbnails.module';
 
 @Module({})
 export class AppModule {
@@ -35,10 +37,6 @@ export class AppModule {
         DatabaseModule,
         MetricsModule,
         HealthModule,
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'admin', ttl: 60_000, limit: settings.ADMIN_RATE_LIMIT_PER_MINUTE }],
-          errorMessage: 'too many requests to the admin API: retry in a minute',
-        }),
         AuthModule,
         RetentionModule.scheduled(),
         EventsModule,
@@ -46,6 +44,9 @@ export class AppModule {
         HooksModule,
         GalleryModule,
         AdminModule,
+        ThumbnailsModule,
+        LiveModule,
+        ConsoleModule,
       ],
     };
   }

@@ -3,8 +3,10 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { setupOpenApi } from './admin/openapi';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { trustedProxies } from './common/client-address';
 import { requestValidationPipe } from './common/validation-errors';
 import { EnvironmentVariables } from './config/environment';
+import { serveConsole } from './console/console-static';
 import { ingestGate } from './events/ingest-gate';
 import { applyServerLimits } from './intake/http-server-limits';
 import { closeUnreadBodies } from './intake/unread-bodies';
@@ -23,7 +25,7 @@ export function configureApp(app: NestExpressApplication, settings: EnvironmentV
   const uploads = ingestGate(settings, app.get(MetricsService));
   applyServerLimits(app.getHttpServer(), settings);
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', settings.TRUSTED_PROXIES.length > 0 ? settings.TRUSTED_PROXIES : false);
+  app.set('trust proxy', trustedProxies(settings.TRUSTED_PROXIES));
   // No hash of every JSON answer: the routes that serve cacheable bytes set their own ETag.
   app.set('etag', false);
   app.use(closeUnreadBodies);
@@ -32,6 +34,7 @@ export function configureApp(app: NestExpressApplication, settings: EnvironmentV
   app.use(httpLogger(app.get(ROOT_LOGGER)));
   app.use(helmet());
   if (settings.CORS_ORIGINS.length > 0) app.enableCors({ origin: settings.CORS_ORIGINS });
+  serveConsole(app);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(requestValidationPipe());
   app.use(uploads.check);

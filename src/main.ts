@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { withoutCredentials } from './config/environment';
 import { loadSettingsOrExit } from './config/load-settings';
 import { startEmbeddedDatabaseIfNeeded } from './database/embedded-postgres';
 import { HISTORY_EVENT_PATH } from './events/history-event.controller';
@@ -36,10 +37,11 @@ async function bootstrap(): Promise<void> {
   const tokenNote = settings.INGEST_TOKEN.length > 0 ? ', followed by /<INGEST_TOKEN>' : '';
   log.info(`ready in ${Math.round(performance.now())} ms, listening on ${settings.HOST}:${port}`);
   log.info(`box upload URL: http://${lanAddress(settings.HOST)}:${port}${HISTORY_EVENT_PATH}${tokenNote}${extraPaths}`);
+  log.info(`console: http://${lanAddress(settings.HOST)}:${port}/console/ (sign in with an admin API key)`);
   log.info(
     embedded
-      ? `data: embedded PostgreSQL in ${embedded.clusterDir}`
-      : `data: PostgreSQL at ${redactPassword(settings.DATABASE_URL!)}`,
+      ? `data: ${embedded.describe()}`
+      : `data: PostgreSQL at ${withoutCredentials(settings.DATABASE_URL!)}`,
   );
 
   let closing = false;
@@ -68,10 +70,6 @@ function lanAddress(host: string): string {
   if (host && host !== '0.0.0.0' && host !== '::') return host;
   const addresses = Object.values(networkInterfaces()).flatMap((entries) => entries ?? []);
   return addresses.find((entry) => entry.family === 'IPv4' && !entry.internal)?.address ?? 'localhost';
-}
-
-function redactPassword(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
 }
 
 void bootstrap();

@@ -61,10 +61,15 @@ describe('GET /api/events/{id}, /original and /images/{kind}', () => {
       },
       extra_fields: { firmware: { build: 'A-2.3' } },
       images: {
-        reg_pic: { url: `/api/events/${id}/images/reg_pic`, ...image(event.reg_pic) },
-        spot_pic: { url: `/api/events/${id}/images/spot_pic`, ...image(event.ext_data.spot_pic) },
-        recognize_face: { url: `/api/events/${id}/images/recognize_face`, ...image(event.ext_data.recognize_face) },
+        reg_pic: { url: `/api/events/${id}/images/reg_pic`, thumbnail_url: `/api/events/${id}/images/reg_pic/thumbnail`, ...image(event.reg_pic) },
+        spot_pic: { url: `/api/events/${id}/images/spot_pic`, thumbnail_url: `/api/events/${id}/images/spot_pic/thumbnail`, ...image(event.ext_data.spot_pic) },
+        recognize_face: {
+          url: `/api/events/${id}/images/recognize_face`,
+          thumbnail_url: `/api/events/${id}/images/recognize_face/thumbnail`,
+          ...image(event.ext_data.recognize_face),
+        },
       },
+      fiqa_result: event.ext_data.box_fiqa_info.fiqa_result,
     });
   });
 

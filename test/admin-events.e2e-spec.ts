@@ -205,15 +205,17 @@ describe('GET /api/events', () => {
         dev_sno: withImage.dev_sno,
       },
       images: {
-        reg_pic: { url: null, content_type: null, byte_size: 0, sha256: createHash('sha256').update('').digest('hex') },
+        reg_pic: { url: null, thumbnail_url: null, content_type: null, byte_size: 0, sha256: createHash('sha256').update('').digest('hex') },
         spot_pic: {
           url: `/api/events/${withImage.id}/images/spot_pic`,
+          thumbnail_url: `/api/events/${withImage.id}/images/spot_pic/thumbnail`,
           content_type: 'image/jpeg',
           byte_size: spotPic.length,
           sha256: createHash('sha256').update(spotPic).digest('hex'),
         },
-        recognize_face: { url: null, content_type: null, byte_size: 0, sha256: createHash('sha256').update('').digest('hex') },
+        recognize_face: { url: null, thumbnail_url: null, content_type: null, byte_size: 0, sha256: createHash('sha256').update('').digest('hex') },
       },
+      fiqa_result: withImage.fiqa_result ?? null,
     });
     const everything = await adminGet(target, '/api/events', { limit: 500 }).expect(200);
     expect(everything.text).not.toContain(spotPic.toString('base64').slice(0, 64));

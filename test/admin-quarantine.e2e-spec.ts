@@ -141,6 +141,20 @@ describe('/api/quarantine', () => {
     expect(replay).toMatchObject({ event_id: stored.id, result: 'duplicate' });
   });
 
+  it('keeps a replayed event as a conflict when one with its dedup key but other content was stored meanwhile', async () => {
+    const event = sampleEvent('snapcam-stranger-1001.json');
+    event.timestamp += 5;
+    event.ext_data.spot_pic = '';
+    event.ext_data.recognize_face = sampleEvent('gate-employee.json').ext_data.recognize_face;
+    const [quarantined] = await upload(strict, event);
+    expect(quarantined.result).toBe('quarantined');
+    const [stored] = await upload(relaxed, { ...event, identity_name: 'named meanwhile' });
+    const replay = (await adminPost(relaxed, `/api/quarantine/${quarantined.id}/replay`).expect(200)).body;
+    expect(replay).toEqual({ event_id: stored.id, result: 'conflict', conflict_id: expect.any(String), replayed_at: expect.any(String) });
+    const conflict = (await adminGet(relaxed, `/api/conflicts/${replay.conflict_id}`).expect(200)).body;
+    expect(conflict).toMatchObject({ event_id: stored.id, fields: ['identity_name'], withheld_hook: 'stranger.registration', event });
+  });
+
   it('answers 404 for an unknown id and 400 for a bad one or bad parameters', async () => {
     for (const path of ['/api/quarantine/987654', '/api/quarantine/987654/replay']) {
       const call = path.endsWith('replay') ? adminPost(relaxed, path) : adminGet(relaxed, path);

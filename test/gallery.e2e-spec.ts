@@ -1,6 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Client } from 'pg';
 import request from 'supertest';
-import type { HookMessage } from '../src/hooks/hook-message';
+import { HookMessage, toHookMessage } from '../src/hooks/hook-message';
 import { deliveriesOf, hookIdsOf, QUICK_HOOKS, upload } from './support/hooks';
 import { pollUntil } from './support/poll';
 import { readSample, sampleEvent } from './support/samples';
@@ -57,6 +58,7 @@ describe('the gallery, fed by the want_action hooks', () => {
           created_at: expect.any(String),
           updated_at: expect.any(String),
           face_url: expect.stringMatching(/^\/api\/identities\/\d+\/face$/),
+          face_thumbnail_url: expect.stringMatching(/^\/api\/identities\/\d+\/face\/thumbnail$/),
         },
       ],
       next_cursor: null,
@@ -223,5 +225,89 @@ describe('the gallery, fed by the want_action hooks', () => {
     await request(target.app.getHttpServer()).get('/api/identities').expect(401);
     await request(target.app.getHttpServer()).get('/api/identities/1/face').expect(401);
     await request(target.app.getHttpServer()).get('/api/gallery/changes').expect(401);
+  });
+});
+
+describe('overlapping attempts at one gallery hook (a timed-out delivery still running while its retry starts)', () => {
+  let target: TestApp;
+  let blocker: Client;
+
+  beforeAll(async () => {
+    // The dispatcher stays off: the test makes the attempts itself.
+    target = await createTestApp({ HOOK_DISPATCHER_ENABLED: 'false' });
+    blocker = new Client({ connectionString: target.database.url });
+    await blocker.connect();
+  });
+
+  afterAll(async () => {
+    await blocker.end();
+    await target.close();
+  });
+
+  /** The message the dispatcher would deliver for the hook of an event. */
+  async function messageOf(eventId: string): Promise<HookMessage> {
+    const [hook] = await target.dataSource.query(`SELECT "id", "type", "created_at", "payload" FROM "hook" WHERE "event_id" = $1`, [eventId]);
+    return toHookMessage({ id: hook.id, type: hook.type, eventId, createdAt: hook.created_at, payload: hook.payload }, [], '');
+  }
+
+  /**
+   * Sessions of the test database waiting for a lock. Asked outside the blocker's transaction:
+   * within a transaction, pg_stat_activity keeps answering from its first snapshot.
+   */
+  const waitingSessions = async () =>
+    (
+      await target.dataSource.query(
+        `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      )
+    )[0].count as number;
+
+  /**
+   * Runs two attempts at the same hook that overlap for certain: a transaction of the test holds
+   * the gallery identity's key, so that the first attempt stops in the middle of its work; the
+   * second starts meanwhile; then the test lets go.
+   */
+  async function overlappingAttempts(event: Record<string, any>, hookType: 'stranger.registration' | 'gallery.update') {
+    const [stored] = await upload(target, event);
+    const message = await messageOf(stored.id);
+    await blocker.query('BEGIN');
+    await blocker.query(
+      `INSERT INTO "gallery_identity" ("group_name", "identity_id", "name", "person_type") VALUES ($1, $2, 'held by the test', 4)`,
+      [event.group_name, event.identity_id],
+    );
+    const events = target.app.get(EventEmitter2);
+    const attempts = [events.emitAsync(hookType, message), events.emitAsync(hookType, message)].map((attempt) =>
+      attempt.then(
+        () => 'succeeded',
+        (error: Error) => `failed: ${error.message}`,
+      ),
+    );
+    await pollUntil(waitingSessions, (count) => count >= 2, { what: 'both attempts waiting' });
+    await blocker.query('ROLLBACK');
+    const outcomes = await Promise.all(attempts);
+    const changes = await target.dataSource.query(`SELECT "outcome" FROM "gallery_change" WHERE "hook_id" = $1`, [message.id]);
+    const identities = await target.dataSource.query(
+      `SELECT i."id", count(f."id")::int AS faces FROM "gallery_identity" i LEFT JOIN "gallery_face" f ON f."gallery_identity_id" = i."id"
+        WHERE i."identity_id" = $1 GROUP BY i."id"`,
+      [event.identity_id],
+    );
+    return { outcomes, changes, identities };
+  }
+
+  it('registers a stranger once: one identity, one face, one change, and neither attempt fails', async () => {
+    const stranger = sampleEvent('snapcam-stranger-1001.json');
+    stranger.identity_id = 'overlapping-registration';
+    const { outcomes, changes, identities } = await overlappingAttempts(stranger, 'stranger.registration');
+    expect(outcomes).toEqual(['succeeded', 'succeeded']);
+    expect(changes).toEqual([{ outcome: 'registered' }]);
+    expect(identities).toEqual([{ id: expect.any(String), faces: 1 }]);
+  });
+
+  it('updates a face once: one identity, one face, one change, and neither attempt fails', async () => {
+    const update = sampleEvent('gallery-update-1002.json');
+    update.identity_id = 'overlapping-update';
+    const { outcomes, changes, identities } = await overlappingAttempts(update, 'gallery.update');
+    expect(outcomes).toEqual(['succeeded', 'succeeded']);
+    expect(changes).toEqual([{ outcome: 'identity_created' }]);
+    expect(identities).toEqual([{ id: expect.any(String), faces: 1 }]);
   });
 });

@@ -49,7 +49,7 @@ describe('HistoryEvent validation', () => {
         /string/,
       ],
       ['identity_name is missing', (e) => delete e.identity_name, 'identity_name', /required/],
-      ['identity_name is 257 characters', (e) => (e.identity_name = 'x'.repeat(257)), 'identity_name', /at most 256/],
+      ['identity_name is 4,097 characters', (e) => (e.identity_name = 'x'.repeat(4097)), 'identity_name', /at most 4096/],
       ['identity_name holds a NUL', (e) => (e.identity_name = 'To\u0000m'), 'identity_name', /NUL/],
       ['group_name is a number', (e) => (e.group_name = 7), 'group_name', /string/],
       ['timestamp is a string of digits', (e) => (e.timestamp = '1565771454932'), 'timestamp', /whole number/],

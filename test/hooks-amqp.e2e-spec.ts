@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { BrokerProxy, brokerAnswers, TEST_AMQP_URL } from './support/amqp-broker';
 import { deliveriesOf, hookIdsOf, QUICK_HOOKS, upload } from './support/hooks';
 import { pollUntil } from './support/poll';
+import { describeWhenAvailable } from './support/required-service';
 import { readSample, sampleEvent } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
 
-const withBroker = brokerAnswers();
-if (!withBroker) {
-  console.warn(`SKIPPED: the AMQP hook tests need a RabbitMQ broker at ${new URL(TEST_AMQP_URL).host} (set TEST_AMQP_URL); none answers.`);
-}
-const describeWithBroker = withBroker ? describe : describe.skip;
+const describeWithBroker = describeWhenAvailable(
+  brokerAnswers(),
+  `the AMQP hook tests need a RabbitMQ broker at ${new URL(TEST_AMQP_URL).host} (set TEST_AMQP_URL); none answers`,
+);
 
 /** Every message waiting in the queue. */
 async function drain(channel: Channel, queue: string): Promise<GetMessage[]> {

@@ -309,7 +309,10 @@ describe('waking the dispatcher', () => {
     try {
       // The LISTEN connection is up once nobody else holds the first (start-up) wake-up.
       await pollUntil(
-        () => target.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'LISTEN se3_hook_created'`),
+        () =>
+          target.dataSource.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN se3_hook_created'`,
+          ),
         ([{ n }]) => n === 1,
       );
       const [stored] = await upload(target, galleryUpdate('woken', 1_700_000_300_000));

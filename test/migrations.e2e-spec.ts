@@ -8,7 +8,7 @@ describe('migrations', () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ empty: true });
     dataSource = await new DataSource(typeOrmOptions(database.url)).initialize();
   });
 

@@ -15,12 +15,15 @@ function event(name: string): Record<string, any> {
 describe('retention', () => {
   let target: TestApp;
   const ids: Record<string, string> = {};
+  const bodies: Record<string, Record<string, any>> = {};
 
   /** Uploads `body`, then makes it look as if it had been received `days` ago. */
   async function receivedDaysAgo(label: string, days: number, body: Record<string, any>): Promise<string> {
     const { body: answer } = await request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(body).expect(200);
-    const { id, result } = answer.data.events[0];
-    const table = result === 'quarantined' ? 'quarantined_event' : 'history_event';
+    const { result } = answer.data.events[0];
+    const id = result === 'conflict' ? answer.data.events[0].conflict_id : answer.data.events[0].id;
+    const table = result === 'quarantined' ? 'quarantined_event' : result === 'conflict' ? 'event_conflict' : 'history_event';
+    bodies[label] = body;
     await target.dataSource.query(`UPDATE ${table} SET received_at = now() - make_interval(days => $2) WHERE id = $1`, [id, days]);
     ids[label] = id;
     return id;
@@ -50,6 +53,10 @@ describe('retention', () => {
     await receivedDaysAgo('recent stranger', 3, event('snapcam-stranger-1001.json'));
     await receivedDaysAgo('old quarantined', 100, { ...event('gate-employee.json'), score: 'bad' });
     await receivedDaysAgo('recent quarantined', 10, { ...event('gate-employee.json'), score: 'worse' });
+    // Copies of stored events with other content: kept for review as long as quarantined events.
+    await receivedDaysAgo('old conflict', 100, { ...bodies['week-old employee'], identity_name: 'renamed once' });
+    await receivedDaysAgo('recent conflict', 10, { ...bodies['week-old employee'], identity_name: 'renamed twice' });
+    await receivedDaysAgo('recent conflict of an expired event', 5, { ...bodies['expired employee'], identity_name: 'renamed' });
   });
 
   afterAll(async () => {
@@ -59,13 +66,13 @@ describe('retention', () => {
   it('shows in a dry run what would go, and removes nothing', async () => {
     const before = await countRows(target.dataSource, 'history_event_image');
     const report = await target.app.get(RetentionService).run({ dryRun: true });
-    expect(report).toEqual({ events: 2, quarantine: 1, images: 25 * 3, stranger_images: 3 });
+    expect(report).toEqual({ events: 2, quarantine: 1, conflicts: 1, images: 25 * 3, stranger_images: 3 });
     expect(await countRows(target.dataSource, 'history_event_image')).toBe(before);
   });
 
   it('removes what it should and nothing else, in small batches', async () => {
     const report = await target.app.get(RetentionService).run();
-    expect(report).toEqual({ events: 2, quarantine: 1, images: 25 * 3, stranger_images: 3 });
+    expect(report).toEqual({ events: 2, quarantine: 1, conflicts: 1, images: 25 * 3, stranger_images: 3 });
 
     // Events past EVENT_RETENTION_DAYS are gone with everything that belongs to them.
     for (const label of ['expired stranger 1001', 'expired employee']) {
@@ -85,15 +92,20 @@ describe('retention', () => {
     // Quarantined events past QUARANTINE_RETENTION_DAYS go, younger ones stay.
     expect(await exists('quarantined_event', ids['old quarantined'])).toBe(false);
     expect(await exists('quarantined_event', ids['recent quarantined'])).toBe(true);
+    // So do conflicting copies; a copy of an event that goes goes with it.
+    expect(await exists('event_conflict', ids['old conflict'])).toBe(false);
+    expect(await exists('event_conflict', ids['recent conflict'])).toBe(true);
+    expect(await exists('event_conflict', ids['recent conflict of an expired event'])).toBe(false);
   });
 
   it('finds nothing more to do on the next run, and /metrics shows what it removed', async () => {
-    expect(await target.app.get(RetentionService).run()).toEqual({ events: 0, quarantine: 0, images: 0, stranger_images: 0 });
+    expect(await target.app.get(RetentionService).run()).toEqual({ events: 0, quarantine: 0, conflicts: 0, images: 0, stranger_images: 0 });
     const text = (await request(target.app.getHttpServer()).get('/metrics').expect(200)).text;
     expect(text).toContain('se3_retention_removed_total{kind="events"} 2');
     expect(text).toContain('se3_retention_removed_total{kind="images"} 75');
     expect(text).toContain('se3_retention_removed_total{kind="stranger_images"} 3');
     expect(text).toContain('se3_retention_removed_total{kind="quarantine"} 1');
+    expect(text).toContain('se3_retention_removed_total{kind="conflicts"} 1');
   });
 
   it('leaves the space reusable: as many new images again do not grow the table', async () => {

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
+import { ConflictsController } from './conflicts/conflicts.controller';
+import { ConflictsService } from './conflicts/conflicts.service';
+import { AdminQueries } from './admin-queries';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesService } from './devices/devices.service';
 import { EventQueryController } from './events/event-query.controller';
@@ -11,21 +14,31 @@ import { QuarantineController } from './quarantine/quarantine.controller';
 import { QuarantineService } from './quarantine/quarantine.service';
 import { EdgePointEntity } from './stats/entities/edge-point.entity';
 import { EventCountSlotEntity } from './stats/entities/event-count-slot.entity';
+import { EventCountValueEntity } from './stats/entities/event-count-value.entity';
 import { EventStatsWatermarkEntity } from './stats/entities/event-stats-watermark.entity';
 import { EventStatsFolder } from './stats/event-stats.folder';
 
 /**
  * The admin API under /api (every controller with `@AdminApi()`): search over the event
- * history, images, summaries, devices and the quarantine; and the job that keeps the device
- * list and the summary counts folded.
+ * history, images, summaries, devices, the quarantine and the conflicting copies; and the job
+ * that keeps the device list and the summary counts folded.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([EdgePointEntity, EventCountSlotEntity, EventStatsWatermarkEntity]),
+    TypeOrmModule.forFeature([EdgePointEntity, EventCountSlotEntity, EventCountValueEntity, EventStatsWatermarkEntity]),
     EventsModule,
   ],
-  controllers: [EventQueryController, DevicesController, QuarantineController],
-  providers: [EventQueryService, EventSummaryService, TimeZones, DevicesService, QuarantineService, EventStatsFolder],
-  exports: [EventStatsFolder],
+  controllers: [EventQueryController, DevicesController, QuarantineController, ConflictsController],
+  providers: [
+    AdminQueries,
+    EventQueryService,
+    EventSummaryService,
+    TimeZones,
+    DevicesService,
+    QuarantineService,
+    ConflictsService,
+    EventStatsFolder,
+  ],
+  exports: [EventStatsFolder, EventQueryService],
 })
 export class AdminModule {}

@@ -22,3 +22,21 @@ describe('event cursors', () => {
     expect(decodeEventCursor(text)).toBeNull();
   });
 });
+
+describe('forged event cursors', () => {
+  it.each([
+    ['a time past year 9999', 'e1:n:253402300800000:5'],
+    ['a time no date holds', 'e1:n:9999999999999999:5'],
+    ['a negative time', 'e1:o:-1:5'],
+  ])('refuse %s', (_what, text) => {
+    expect(decodeEventCursor(Buffer.from(text).toString('base64url'))).toBeNull();
+  });
+
+  it('accept the last instant an event can have', () => {
+    expect(decodeEventCursor(Buffer.from('e1:n:253402300799999:5').toString('base64url'))).toEqual({
+      order: 'newest',
+      eventTimeMs: 253402300799999,
+      id: '5',
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { isDatabaseId } from '../common/query-params';
+import { MAX_TIMESTAMP_MS } from '../events/dto/history-event.dto';
 
 /**
  * The cursor of the event list: base64url of the sort key of the last event of a page (lists
@@ -21,7 +22,8 @@ export function encodeEventCursor(cursor: EventCursor): string {
 }
 
 export function decodeEventCursor(text: string): EventCursor | null {
-  const match = /^e1:([no]):(-?\d{1,16}):(\d+)$/.exec(Buffer.from(text, 'base64url').toString('latin1'));
-  if (!match || !isDatabaseId(match[3])) return null;
+  const match = /^e1:([no]):(\d{1,15}):(\d+)$/.exec(Buffer.from(text, 'base64url').toString('latin1'));
+  // A forged time beyond what an event can hold would reach the query as an invalid date.
+  if (!match || !isDatabaseId(match[3]) || Number(match[2]) > MAX_TIMESTAMP_MS) return null;
   return { order: match[1] === 'n' ? 'newest' : 'oldest', eventTimeMs: Number(match[2]), id: match[3] };
 }

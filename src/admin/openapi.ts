@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ADMIN_API_SECURITY } from '../auth/admin-api-key.guard';
+import { ADMIN_API_SECURITY, CONSOLE_SESSION_SECURITY } from '../auth/admin-api-key.guard';
+import { SESSION_COOKIE } from '../auth/session/session-cookie';
 
 export const OPENAPI_UI_PATH = 'docs';
 
@@ -14,11 +15,12 @@ export function setupOpenApi(app: INestApplication): void {
     .setDescription(
       'Receives the HistoryEvent uploads of SE3 AI mini boxes and serves the event history to admins. ' +
         'Everything under /api needs `Authorization: Bearer <admin API key>` (ADMIN_API_KEYS, or the key ' +
-        'generated at first start in DATA_DIR/admin-api-key). Errors always have the shape ' +
+        'generated at first start in DATA_DIR/admin-api-key), or the console session cookie (POST /api/session). Errors always have the shape ' +
         '{"status", "message", "errors": [{"field", "message"}]}.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An admin API key' }, ADMIN_API_SECURITY)
+    .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', description: 'The console session (POST /api/session)' }, CONSOLE_SESSION_SECURITY)
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });

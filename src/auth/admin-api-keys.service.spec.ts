@@ -1,4 +1,5 @@
 import { ConfigService } from '@nestjs/config';
+import type { Request } from 'express';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,20 @@ describe('AdminApiKeysService', () => {
     expect(keys.isValid('first-key-012345678')).toBe(false);
     expect(keys.isValid('')).toBe(false);
     await expect(stat(join(dataDir, GENERATED_KEY_FILE))).rejects.toThrow('ENOENT');
+  });
+
+  it('knows a caller by a digest of its key, never the key', async () => {
+    const keys = service({ ADMIN_API_KEYS: ['first-key-0123456789', 'second-key-0123456789'], DATA_DIR: dataDir });
+    await keys.onModuleInit();
+    const callerOf = (authorization?: string) => keys.authenticate({ headers: { authorization } } as Request);
+    const first = callerOf('Bearer first-key-0123456789');
+    expect(first).toEqual({ keyId: expect.stringMatching(/^[0-9a-f]{16}$/), via: 'bearer' });
+    expect(first!.keyId).not.toContain('first-key');
+    expect(callerOf('bearer first-key-0123456789')).toEqual(first);
+    expect(callerOf('Bearer second-key-0123456789')?.keyId).not.toBe(first!.keyId);
+    expect(callerOf('Bearer first-key-0123456789 junk')).toBeNull();
+    expect(callerOf('Bearer wrong-key-0123456789')).toBeNull();
+    expect(callerOf(undefined)).toBeNull();
   });
 
   it('without configured keys, generates one at first start, keeps it private in DATA_DIR and reuses it', async () => {

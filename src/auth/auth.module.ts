@@ -1,10 +1,34 @@
 import { Global, Module } from '@nestjs/common';
-import { AdminApiKeyGuard } from './admin-api-key.guard';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminAuthGuard } from './admin-api-key.guard';
 import { AdminApiKeysService } from './admin-api-keys.service';
+import { ADMIN_CREDENTIAL_SOURCES } from './admin-principal';
+import { AdminRateLimits } from './admin-rate-limits';
+import { ConsoleSessionEntity } from './session/console-session.entity';
+import { SessionController } from './session/session.controller';
+import { SessionService } from './session/session.service';
 
+/**
+ * Who may use the admin API: admin API keys (bearer tokens) and the console's sessions opened
+ * with one (a cookie), the guard that asks both, and the rate limits it applies.
+ */
 @Global()
 @Module({
-  providers: [AdminApiKeysService, AdminApiKeyGuard],
-  exports: [AdminApiKeysService, AdminApiKeyGuard],
+  imports: [TypeOrmModule.forFeature([ConsoleSessionEntity])],
+  controllers: [SessionController],
+  providers: [
+    AdminApiKeysService,
+    SessionService,
+    {
+      provide: ADMIN_CREDENTIAL_SOURCES,
+      useFactory: (keys: AdminApiKeysService, sessions: SessionService) => [keys, sessions],
+      inject: [AdminApiKeysService, SessionService],
+    },
+    ThrottlerStorageService,
+    AdminRateLimits,
+    AdminAuthGuard,
+  ],
+  exports: [AdminApiKeysService, SessionService, AdminRateLimits, AdminAuthGuard],
 })
 export class AuthModule {}

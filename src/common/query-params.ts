@@ -1,5 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
+import { IsString, MaxLength, ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /**
  * Conversions and checks for query-string and path parameters. A value that does not convert is
@@ -67,3 +68,22 @@ export function IsDatabaseId(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * A text parameter compared with stored text: given once, at most `maxLength` characters, and
+ * text PostgreSQL can hold (`%00`, a NUL, cannot be a parameter of a query: it is a 400 here,
+ * not a 500 there). The checks run in this order: a repeated parameter is told so first.
+ */
+export const QueryText = (maxLength: number) =>
+  applyDecorators(
+    IsString({ message: '$property must be given once, as text' }),
+    MaxLength(maxLength, { message: `$property must be at most ${maxLength} characters` }),
+    ValidateBy({
+      name: 'isStorableText',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && !value.includes('\u0000') && value.isWellFormed(),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} must not hold a NUL character (%00) or an unpaired surrogate`,
+      },
+    }),
+  );

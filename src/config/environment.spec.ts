@@ -134,6 +134,18 @@ describe('validateEnvironment, hooks section', () => {
   });
 });
 
+describe('validateEnvironment, admin API keys', () => {
+  it('takes keys that can be sent as a bearer token, and refuses others (they could never authenticate)', () => {
+    expect(validateEnvironment({ ADMIN_API_KEYS: 'se3_abcdefghijklmnop, Key.with~all+the/chars-_==' }).ADMIN_API_KEYS).toEqual([
+      'se3_abcdefghijklmnop',
+      'Key.with~all+the/chars-_==',
+    ]);
+    for (const key of ['has a space in it 0123', 'exclamation!0123456789', 'padding=in-the-middle-0123', 'ümlaut-0123456789abc']) {
+      expect(() => validateEnvironment({ ADMIN_API_KEYS: key })).toThrow('ADMIN_API_KEYS must be a comma-separated list of keys');
+    }
+  });
+});
+
 describe('validateEnvironment, secrets in its messages', () => {
   it('never repeats a secret it refuses: passwords in URLs and keys are hidden', () => {
     let message = '';
@@ -149,9 +161,76 @@ describe('validateEnvironment, secrets in its messages', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://root:***@db.example/se3")');
-    expect(message).toContain('ADMIN_API_KEYS must be a comma-separated list of keys of at least 16 characters (got a value, hidden)');
+    expect(message).toContain(
+      'ADMIN_API_KEYS must be a comma-separated list of keys of at least 16 characters, each a bearer token (A-Z a-z 0-9 - . _ ~ + /, then = at the end only) (got a value, hidden)',
+    );
     expect(message).toContain('HOOK_WEBHOOK_SECRET must be set when HOOK_WEBHOOK_URLS is');
     expect(message).toContain('HOOK_AMQP_URL must be an amqp:// or amqps:// URL (got "rabbit://app:***@mq.example")');
     for (const secret of ['db-pass-123', 'short-admin-key', 'hunter2-webhook', 'mq-pass-456']) expect(message).not.toContain(secret);
+  });
+});
+
+describe('validateEnvironment, each secret setting hidden in its refusal', () => {
+  const refusal = (env: Record<string, string>): string => {
+    try {
+      validateEnvironment(env);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('the settings were accepted');
+  };
+  const secretWebhook = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+  it('INGEST_TOKEN: a token too short is named, not quoted', () => {
+    const message = refusal({ INGEST_TOKEN: 'valid-token-0123456789,short-tok' });
+    expect(message).toContain('INGEST_TOKEN must be a comma-separated list of tokens');
+    expect(message).toContain('(got a value, hidden)');
+    expect(message).not.toContain('valid-token-0123456789');
+    expect(message).not.toContain('short-tok');
+  });
+
+  it('ADMIN_API_KEYS', () => {
+    const message = refusal({ ADMIN_API_KEYS: 'a-long-enough-admin-key,tiny' });
+    expect(message).toContain('ADMIN_API_KEYS must be');
+    expect(message).not.toMatch(/a-long-enough-admin-key|tiny/);
+  });
+
+  it('HOOK_WEBHOOK_SECRET', () => {
+    const message = refusal({ HOOK_WEBHOOK_URLS: 'https://a.example/hooks', HOOK_WEBHOOK_SECRET: 'whsec_not-base64!' });
+    expect(message).toContain('HOOK_WEBHOOK_SECRET must be');
+    expect(message).not.toContain('not-base64');
+  });
+
+  it.each([
+    ['a plain password', 'mysql://se3:db-pass-123@db.example/se3', 'mysql://se3:***@db.example/se3'],
+    ['a password holding @', 'mysql://se3:p@ss@word@db.example/se3', 'mysql://se3:***@db.example/se3'],
+    ['a password holding a quote, a slash, a comma and a space', 'mysql://se3:a"b/c,d e@db.example/se3', 'mysql://se3:***@db.example/se3'],
+    ['a user name alone (a token)', 'mysql://tok3n-s3cret@db.example/se3', 'mysql://***@db.example/se3'],
+  ])('DATABASE_URL with %s', (_, url, shown) => {
+    const message = refusal({ DATABASE_URL: url });
+    expect(message).toContain(`DATABASE_URL must be a postgres:// or postgresql:// URL (got ${JSON.stringify(shown)})`);
+    expect(message).not.toMatch(/db-pass-123|word|a"b|c,d e|tok3n/);
+  });
+
+  it('HOOK_AMQP_URL', () => {
+    const message = refusal({ HOOK_AMQP_URL: 'rabbit://app:mq@pass@mq.example' });
+    expect(message).toContain('HOOK_AMQP_URL must be an amqp:// or amqps:// URL (got "rabbit://app:***@mq.example")');
+    expect(message).not.toContain('pass');
+  });
+
+  it('HOOK_WEBHOOK_URLS: the user information of every URL of the list', () => {
+    const message = refusal({
+      HOOK_WEBHOOK_URLS: 'https://hooks.example/in,ftp://user:pw,1@files.example,https://tok3n@b.example/x',
+      HOOK_WEBHOOK_SECRET: secretWebhook,
+    });
+    expect(message).toContain('HOOK_WEBHOOK_URLS must be a comma-separated list of http:// or https:// URLs');
+    expect(message).not.toMatch(/pw,1|tok3n/);
+  });
+
+  it('HOOK_LINK_BASE_URL and CORS_ORIGINS, which hold no credentials when valid', () => {
+    const message = refusal({ HOOK_LINK_BASE_URL: 'https://u:link-pass@se3.example/', CORS_ORIGINS: 'https://u:cors-pass@admin.example/' });
+    expect(message).toContain('HOOK_LINK_BASE_URL must be');
+    expect(message).toContain('CORS_ORIGINS must be');
+    expect(message).not.toMatch(/link-pass|cors-pass/);
   });
 });

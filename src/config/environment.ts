@@ -19,6 +19,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { IsCidr } from '../common/address-list';
+import { DEFAULT_EMBEDDED_PG_SYSTEM_DIR } from '../database/postgres-as-root';
 import { toDuration, toDurationList, WEBHOOK_SECRET_FORMAT, WEBHOOK_SECRET_MESSAGE } from './hook-settings';
 
 export enum InvalidEventPolicy {
@@ -103,6 +104,26 @@ export class EnvironmentVariables {
   @Max(200, { message: 'must be a whole number between 1 and 200' })
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Longest a statement may run on any connection of the service (PostgreSQL's statement_timeout):
+   * a query stuck behind a lock or a broken plan fails (503, the box retries) instead of holding
+   * an upload and a connection. 0: no limit. Migrations and VACUUM run without it.
+   */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 30s (0: no limit)' })
+  @Min(0, { message: 'must be a duration such as 30s (0: no limit)' })
+  @Max(3_600_000, { message: 'must be a duration of at most 1h' })
+  DATABASE_STATEMENT_TIMEOUT = 30_000;
+
+  /** Longest a statement waits for a lock (PostgreSQL's lock_timeout), e.g. behind a migration elsewhere. 0: no limit. */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 10s (0: no limit)' })
+  @Min(0, { message: 'must be a duration such as 10s (0: no limit)' })
+  @Max(3_600_000, { message: 'must be a duration of at most 1h' })
+  DATABASE_LOCK_TIMEOUT = 10_000;
+
   @Expose()
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
@@ -118,6 +139,14 @@ export class EnvironmentVariables {
   @Min(0, { message: 'must be 0 (pick a free port) or a port number' })
   @Max(65535, { message: 'must be 0 (pick a free port) or a port number' })
   EMBEDDED_PG_PORT = 0;
+
+  /**
+   * Started as root: where the embedded PostgreSQL's binaries and cluster go when the postgres
+   * user (which PostgreSQL runs as) cannot reach them under the install folder or DATA_DIR.
+   */
+  @Expose()
+  @Matches(/^\//, { message: 'must be an absolute path' })
+  EMBEDDED_PG_SYSTEM_DIR = DEFAULT_EMBEDDED_PG_SYSTEM_DIR;
 
   /** Largest upload body, counted on the wire and again once inflated (gzip, deflate, br). */
   @Expose()
@@ -335,7 +364,11 @@ export class EnvironmentVariables {
   /** Empty: a key is generated at first start and kept in DATA_DIR. */
   @Expose()
   @Transform(toList)
-  @MinLength(16, { each: true, message: 'must be a comma-separated list of keys of at least 16 characters' })
+  @Matches(/^(?=.{16,}$)[A-Za-z0-9._~+/-]+=*$/, {
+    each: true,
+    message:
+      'must be a comma-separated list of keys of at least 16 characters, each a bearer token (A-Z a-z 0-9 - . _ ~ + /, then = at the end only)',
+  })
   ADMIN_API_KEYS: string[] = [];
 
   /**
@@ -349,6 +382,35 @@ export class EnvironmentVariables {
   @Min(100, { message: 'must be a whole number of milliseconds between 100 and 3600000' })
   @Max(3_600_000, { message: 'must be a whole number of milliseconds between 100 and 3600000' })
   ADMIN_STATS_INTERVAL_MS = 5000;
+
+  /**
+   * Longest each statement of an admin search, count, summary or device list may run: beyond it
+   * the request is answered 503, asking to narrow the search, and the database is free again.
+   */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 5s' })
+  @Min(100, { message: 'must be a duration of at least 100ms' })
+  @Max(600_000, { message: 'must be a duration of at most 10m' })
+  ADMIN_QUERY_TIMEOUT = 5_000;
+
+  /** How long a console sign-in lasts (a shift); signing out ends it earlier. */
+  @Expose()
+  @Transform(toDuration)
+  @IsInt({ message: 'must be a duration such as 12h or 30m' })
+  @Min(60_000, { message: 'must be a duration of at least 1m' })
+  @Max(30 * 86_400_000, { message: 'must be a duration of at most 30d' })
+  CONSOLE_SESSION_TTL = 12 * 3_600_000;
+
+  /**
+   * Requests per admin key per minute to the image and thumbnail routes, counted apart from
+   * ADMIN_RATE_LIMIT_PER_MINUTE: a console page shows a hundred faces at once.
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of at least 1' })
+  @Min(1, { message: 'must be a whole number of at least 1' })
+  ADMIN_IMAGE_RATE_LIMIT_PER_MINUTE = 6000;
 
   // (end of the admin API settings)
 
@@ -381,12 +443,19 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^\s/]+$/, { each: true, message: 'must be a comma-separated list of origins such as https://admin.example.com' })
   CORS_ORIGINS: string[] = [];
 
-  /** Requests a client may make to the admin API per minute. */
+  /** Requests per minute to the admin API with one key (per authenticated caller). */
   @Expose()
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of at least 1' })
   @Min(1, { message: 'must be a whole number of at least 1' })
   ADMIN_RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Failed authentications to the admin API a client address may make per minute (429 beyond); apart from the keys' budgets. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of at least 1' })
+  @Min(1, { message: 'must be a whole number of at least 1' })
+  ADMIN_AUTH_FAILURES_PER_MINUTE = 60;
 
   @Expose()
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
@@ -450,12 +519,27 @@ export class EnvironmentVariables {
 }
 
 /** Settings whose whole value is a secret: a refusal names them without repeating the value. */
-const SECRET_SETTINGS = new Set(['ADMIN_API_KEYS', 'HOOK_WEBHOOK_SECRET']);
+const SECRET_SETTINGS = new Set(['ADMIN_API_KEYS', 'HOOK_WEBHOOK_SECRET', 'INGEST_TOKEN']);
 
-/** What a refusal quotes of a value: nothing of a secret setting, and URLs without their passwords. */
+/** What a refusal quotes of a value: nothing of a secret setting, and URLs without their credentials. */
 function quoted(property: string, value: unknown): string {
   if (SECRET_SETTINGS.has(property)) return 'a value, hidden';
-  return JSON.stringify(value).replace(/(\/\/[^:/@\s",]*):[^@\s",]*@/g, '$1:***@');
+  return JSON.stringify(typeof value === 'string' ? withoutCredentials(value) : value);
+}
+
+/**
+ * `text` with the user information of its URLs hidden: `postgresql://se3:***@db/se3`. Everything
+ * from the first `://` to the last `@` counts as user information, so that a password holding
+ * `@`, `,`, `/`, quotes or spaces is hidden whole, in a list of URLs too; a user name alone (a
+ * token) is hidden as well. It hides too much rather than too little.
+ */
+export function withoutCredentials(text: string): string {
+  const start = text.indexOf('://') + 3;
+  const at = text.lastIndexOf('@');
+  if (start < 3 || at < start) return text;
+  const userInfo = text.slice(start, at);
+  const colon = userInfo.indexOf(':');
+  return text.slice(0, start) + (colon >= 0 ? `${userInfo.slice(0, colon)}:***` : '***') + text.slice(at);
 }
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {

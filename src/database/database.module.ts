@@ -13,7 +13,11 @@ import { typeOrmOptions } from './typeorm-options';
       useFactory: (config: ConfigService<EnvironmentVariables, true>) => {
         const url = config.get('DATABASE_URL', { infer: true });
         if (!url) throw new Error('DATABASE_URL is not set (main.ts starts the embedded database when it is missing)');
-        return { ...typeOrmOptions(url, config.get('DATABASE_POOL_SIZE', { infer: true })), autoLoadEntities: true };
+        const timeouts = {
+          statementTimeoutMs: config.get('DATABASE_STATEMENT_TIMEOUT', { infer: true }),
+          lockTimeoutMs: config.get('DATABASE_LOCK_TIMEOUT', { infer: true }),
+        };
+        return { ...typeOrmOptions(url, config.get('DATABASE_POOL_SIZE', { infer: true }), timeouts), autoLoadEntities: true };
       },
     }),
   ],

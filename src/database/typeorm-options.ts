@@ -1,11 +1,18 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 
+/** Limits every connection of a pool sets at its start (0 or absent: none). */
+export interface SessionTimeouts {
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+}
+
 /**
  * The one TypeORM configuration, shared by the application, the migration CLI and the tests.
- * The schema comes from the committed migrations only: never `synchronize`.
+ * The schema comes from the committed migrations only: never `synchronize`. The service passes
+ * its timeouts; the CLIs (migrations, seed) run without any.
  */
-export function typeOrmOptions(url: string, poolSize = 10): DataSourceOptions {
+export function typeOrmOptions(url: string, poolSize = 10, timeouts: SessionTimeouts = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -20,6 +27,9 @@ export function typeOrmOptions(url: string, poolSize = 10): DataSourceOptions {
       max: poolSize,
       // A database that does not answer must fail a request quickly (503), not hold it.
       connectionTimeoutMillis: 5_000,
+      // Sent as start-up parameters of each connection: no extra round trip.
+      ...(timeouts.statementTimeoutMs ? { statement_timeout: timeouts.statementTimeoutMs } : {}),
+      ...(timeouts.lockTimeoutMs ? { lock_timeout: timeouts.lockTimeoutMs } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ImageDigest } from './event-content';
 
 export const IMAGE_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp'] as const;
 export type ImageContentType = (typeof IMAGE_CONTENT_TYPES)[number];
@@ -13,8 +14,16 @@ export class DecodedImage {
     readonly dataUrlPrefix: string | null,
   ) {}
 
+  private computedSha256?: Buffer;
+
+  /** Computed once: the stored row and the event's content key both need it. */
   sha256(): Buffer {
-    return createHash('sha256').update(this.bytes).digest();
+    this.computedSha256 ??= createHash('sha256').update(this.bytes).digest();
+    return this.computedSha256;
+  }
+
+  digest(): ImageDigest {
+    return { sha256: this.sha256().toString('hex'), byte_size: this.bytes.length, data_url_prefix: this.dataUrlPrefix };
   }
 }
 
@@ -28,7 +37,15 @@ export class UndecodableImage {
   constructor(readonly reason: string) {}
 }
 
-const DATA_URL = /^data:[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(;[A-Za-z0-9_.=-]+)*;base64,/;
+/**
+ * The one data URL prefix an image field may carry: `data:image/<type>;base64,`, the type one of
+ * the accepted formats or a spelling encoders use for them (`jpg`, `pjpeg`, `x-ms-bmp`), in any
+ * case, without parameters. Anything else (`data:text/html;base64,`, `;name=a.exe`) would be
+ * kept and given back verbatim with the event: it is refused. The type need not match the bytes
+ * (the served type is read from them).
+ */
+const IMAGE_DATA_URL = /^data:image\/(?:jpeg|jpg|pjpeg|png|gif|webp|bmp|x-ms-bmp|x-bmp);base64,/i;
+const DATA_URL_LIKE = /^\s*data:/i;
 
 /**
  * Decodes a base64 image, with or without a `data:image/...;base64,` prefix, without running a
@@ -38,9 +55,13 @@ const DATA_URL = /^data:[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(;[A-Za-z0-9
 export function decodeImage(text: string): DecodedImage | UndecodableImage {
   let dataUrlPrefix: string | null = null;
   let base64 = text;
-  if (text.startsWith('data:')) {
-    const match = DATA_URL.exec(text.slice(0, 256));
-    if (!match) return new UndecodableImage('has a data: prefix that is not of the form data:image/<type>;base64,');
+  if (DATA_URL_LIKE.test(text.slice(0, 16))) {
+    const match = IMAGE_DATA_URL.exec(text.slice(0, 64));
+    if (!match) {
+      return new UndecodableImage(
+        'has a data: prefix other than data:image/<jpeg|jpg|png|gif|webp|bmp>;base64, (no other type, no parameters)',
+      );
+    }
     dataUrlPrefix = match[0];
     base64 = text.slice(dataUrlPrefix.length);
   }
@@ -68,6 +89,15 @@ function isCanonicalBase64(text: string, bytes: Buffer): boolean {
   if (text.includes('-') || text.includes('_')) return false;
   const lastGroup = bytes.subarray(Math.floor((bytes.length - 1) / 3) * 3);
   return lastGroup.toString('base64') === text.slice(-4);
+}
+
+/**
+ * The Content-Type image bytes are served with: read from the bytes at that moment, never from
+ * what a client sent (a data URL type, a part's type or file name), with octet-stream for bytes
+ * that are no image (none is stored: the check at upload refuses them).
+ */
+export function servedContentType(bytes: Buffer): ImageContentType | 'application/octet-stream' {
+  return sniffImageType(bytes) ?? 'application/octet-stream';
 }
 
 /** The image type read from the file's signature, whatever the data URL claims. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventConflictEntity } from './entities/event-conflict.entity';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
 import { HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
 import { HistoryEventImageEntity } from './entities/history-event-image.entity';
@@ -7,6 +8,7 @@ import { HistoryEventEntity } from './entities/history-event.entity';
 import { QuarantinedEventEntity } from './entities/quarantined-event.entity';
 import { HistoryEventIngestService } from './history-event-ingest.service';
 import { HistoryEventController } from './history-event.controller';
+import { StoredEventsNotifier } from '../live/stored-events.notifier';
 
 export const EVENT_ENTITIES = [
   HistoryEventEntity,
@@ -14,12 +16,13 @@ export const EVENT_ENTITIES = [
   HistoryEventFiqaEntity,
   HistoryEventImageEntity,
   QuarantinedEventEntity,
+  EventConflictEntity,
 ];
 
 @Module({
   imports: [TypeOrmModule.forFeature(EVENT_ENTITIES)],
   controllers: [HistoryEventController],
-  providers: [HistoryEventIngestService],
+  providers: [HistoryEventIngestService, StoredEventsNotifier],
   exports: [HistoryEventIngestService],
 })
 export class EventsModule {}

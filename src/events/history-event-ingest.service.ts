@@ -7,14 +7,21 @@ import { EnvironmentVariables, InvalidEventPolicy } from '../config/environment'
 import { entityRowsSql, SqlParameters } from '../database/entity-rows-sql';
 import { HookEntity } from '../hooks/entities/hook.entity';
 import { HookOptions, toHookEntities } from '../hooks/hook.mapper';
+import { StoredEventsNotifier } from '../live/stored-events.notifier';
 import { EventResult, MetricsService } from '../metrics/metrics.service';
+import { EventConflictEntity } from './entities/event-conflict.entity';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
 import { HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
 import { HistoryEventImageEntity } from './entities/history-event-image.entity';
 import { HistoryEventEntity } from './entities/history-event.entity';
 import { QuarantinedEventEntity, UploadFormat } from './entities/quarantined-event.entity';
+import { contentKeyOf } from './event-content';
 import {
+  comparableStored,
+  comparableUpload,
   Receipt,
+  StoredHistoryEvent,
+  toEventConflictEntity,
   toHistoryEventDetails,
   toHistoryEventEntity,
   toQuarantinedEventEntity,
@@ -24,6 +31,7 @@ import { isPlainObject, ParseLimits, ParsedHistoryEvent, parseHistoryEvent } fro
 
 export type IngestResult =
   | { result: 'stored' | 'duplicate'; id: string }
+  | { result: 'conflict'; id: string; conflict_id: string; differences: string[] }
   | { result: 'quarantined'; id: string; errors: FieldError[] };
 
 /** The events of one request, in request order. */
@@ -33,6 +41,8 @@ export interface Upload {
   batch: boolean;
   format: UploadFormat;
   receivedFrom: string | null;
+  /** Per event, its bytes as received when they are not valid UTF-8 (JSON bodies only). */
+  undecodable?: (Buffer | undefined)[];
 }
 
 /** A row to write, with the key that finds it again: the dedup key of an event, the payload key of a quarantined one. */
@@ -43,14 +53,32 @@ interface Keyed<T> {
 
 type Written = Map<string, { id: string; kind: 'event' | 'quarantine' }>;
 
+/** The stored event a dedup key stands for: its content key, and the upload's copy when this upload stored it. */
+interface StoredEvent {
+  id: string;
+  contentKey: Buffer | null;
+  upload?: ParsedHistoryEvent;
+}
+
+type ValidEntry = Keyed<HistoryEventEntity> & { event: ParsedHistoryEvent; index: number };
+
+/** Copies of stored events that differ from them, to keep: one row per distinct copy of an event. */
+interface ConflictingCopy {
+  stored: StoredEvent;
+  entry: ValidEntry;
+}
+
 const hex = (key: Buffer) => key.toString('hex');
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * Stores the events of an upload: valid ones exactly once (a replay is answered with the id of
  * the stored original) with the hooks they cause, invalid ones in quarantine or refused, as
- * INVALID_EVENT_POLICY says.
- * Everything is written by one SQL statement (one round trip, atomic without a transaction
- * block), and the answer is given only after it commits.
+ * INVALID_EVENT_POLICY says. A copy with the dedup key of a stored event but other content is
+ * kept as a conflict (no hook), never dropped.
+ * New events and quarantined ones are written by one SQL statement (one round trip, atomic
+ * without a transaction block); replays cost a lookup, conflicts a few statements more. The
+ * answer is given only after everything is committed.
  */
 @Injectable()
 export class HistoryEventIngestService {
@@ -61,6 +89,7 @@ export class HistoryEventIngestService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
+    private readonly notifier: StoredEventsNotifier,
     config: ConfigService<EnvironmentVariables, true>,
   ) {
     this.limits = {
@@ -72,7 +101,9 @@ export class HistoryEventIngestService {
   }
 
   async ingest(upload: Upload): Promise<IngestResult[]> {
-    const outcomes = upload.events.map((raw) => parseHistoryEvent(raw, this.limits));
+    const outcomes = upload.events.map((raw, index) =>
+      parseHistoryEvent(raw, this.limits, upload.undecodable?.[index] !== undefined),
+    );
     const invalidCount = outcomes.filter((outcome) => !outcome.valid).length;
     if (invalidCount > 0 && this.policy === InvalidEventPolicy.Reject) {
       for (const raw of upload.events) this.countEvent('rejected', raw);
@@ -93,10 +124,13 @@ export class HistoryEventIngestService {
         : {
             valid: false as const,
             errors: outcome.errors,
-            ...keyedRow(toQuarantinedEventEntity(upload.events[index], outcome.errors, upload.format, receipt), 'payloadKey'),
+            ...keyedRow(
+              toQuarantinedEventEntity(upload.events[index], outcome.errors, upload.format, receipt, upload.undecodable?.[index]),
+              'payloadKey',
+            ),
           },
     );
-    // Copies of one event within an upload are written once; the later ones are its duplicates.
+    // Copies of one event within an upload are written once; the later ones are compared with it.
     const firstCopies = new Map<string, (typeof keyed)[number]>();
     for (const entry of keyed) if (!firstCopies.has(hex(entry.key))) firstCopies.set(hex(entry.key), entry);
     const written = await this.write(
@@ -104,24 +138,157 @@ export class HistoryEventIngestService {
       [...firstCopies.values()].filter((entry) => !entry.valid),
     );
 
-    const missing = keyed.filter((entry) => !written.has(hex(entry.key)));
-    const earlier = await this.findWritten(
-      missing.filter((entry) => entry.valid).map((entry) => entry.key),
-      missing.filter((entry) => !entry.valid).map((entry) => entry.key),
+    const valid: ValidEntry[] = keyed.flatMap((entry, index) => (entry.valid ? [{ ...entry, index }] : []));
+    const storedEvents = await this.storedEventsOf(valid, written);
+    const quarantined = await this.findQuarantined(
+      keyed.filter((entry) => !entry.valid && !written.has(hex(entry.key))).map((entry) => entry.key),
     );
+
+    const results: IngestResult[] = new Array(keyed.length);
+    const conflicting: ConflictingCopy[] = [];
     const claimed = new Set<string>();
-    const results = keyed.map((entry): IngestResult => {
+    keyed.forEach((entry, index) => {
       const key = hex(entry.key);
-      const id = written.get(key)?.id ?? earlier.get(key);
+      if (!entry.valid) {
+        const id = written.get(key)?.id ?? quarantined.get(key);
+        if (id === undefined) throw vanished();
+        results[index] = { id, result: 'quarantined', errors: entry.errors };
+        return;
+      }
+      const stored = storedEvents.get(key);
       // Only between the conflict and the lookup could the original vanish (retention): the box retries.
-      if (id === undefined) throw new ServiceUnavailableException('the event changed while it was stored; retry');
-      if (!entry.valid) return { id, result: 'quarantined', errors: entry.errors };
-      const first = written.has(key) && !claimed.has(key);
-      claimed.add(key);
-      return { id, result: first ? 'stored' : 'duplicate' };
+      if (stored === undefined || stored.contentKey === null) throw vanished();
+      if (written.has(key) && !claimed.has(key)) {
+        claimed.add(key);
+        results[index] = { id: stored.id, result: 'stored' };
+      } else if (stored.contentKey.equals(entry.row.contentKey!)) {
+        results[index] = { id: stored.id, result: 'duplicate' };
+      } else {
+        conflicting.push({ stored, entry: { ...entry, index } });
+      }
     });
+    for (const [index, result] of await this.keepConflicts(conflicting, upload.format, receipt)) results[index] = result;
     results.forEach((result, index) => this.countEvent(result.result, upload.events[index]));
+    this.notifier.committed(
+      [...written.values()].filter((row) => row.kind === 'event').map((row) => row.id),
+      [...written.values()].filter((row) => row.kind === 'quarantine').map((row) => row.id),
+    );
     return results;
+  }
+
+  /**
+   * The stored event behind each valid entry's dedup key: the ones this upload stored, and the
+   * ones stored earlier (one lookup), whose content key is worked out from the rows when they
+   * were stored before content keys existed.
+   */
+  private async storedEventsOf(valid: ValidEntry[], written: Written): Promise<Map<string, StoredEvent>> {
+    const found = new Map<string, StoredEvent>();
+    for (const entry of valid) {
+      const key = hex(entry.key);
+      const inserted = written.get(key);
+      if (inserted && !found.has(key)) found.set(key, { id: inserted.id, contentKey: entry.row.contentKey, upload: entry.event });
+    }
+    const earlier = [...new Set(valid.map((entry) => hex(entry.key)).filter((key) => !found.has(key)))];
+    if (earlier.length === 0) return found;
+    const rows: { id: string; dedup_key: Buffer; content_key: Buffer | null }[] = await this.dataSource.query(
+      `SELECT "id", "dedup_key", "content_key" FROM "history_event" WHERE "dedup_key" = ANY($1::bytea[])`,
+      [earlier.map((key) => Buffer.from(key, 'hex'))],
+    );
+    const withoutKey = rows.filter((row) => row.content_key === null);
+    const computed = await this.backfillContentKeys(withoutKey.map((row) => row.id));
+    for (const row of rows) found.set(hex(row.dedup_key), { id: row.id, contentKey: row.content_key ?? computed.get(row.id) ?? null });
+    return found;
+  }
+
+  /** Content keys of events stored before content keys existed, from their rows; written back. */
+  private async backfillContentKeys(ids: string[]): Promise<Map<string, Buffer>> {
+    if (ids.length === 0) return new Map();
+    const keys = new Map([...(await this.comparableStoredEvents(ids))].map(([id, comparable]) => [id, contentKeyOf(comparable)]));
+    await this.dataSource.query(
+      `UPDATE "history_event" e SET "content_key" = v."key"
+         FROM unnest($1::bigint[], $2::bytea[]) AS v("id", "key")
+        WHERE e."id" = v."id" AND e."content_key" IS NULL`,
+      [[...keys.keys()], [...keys.values()]],
+    );
+    return keys;
+  }
+
+  /** Stored events as copies are compared on (images by digest, their bytes not read). */
+  private async comparableStoredEvents(ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+    if (ids.length === 0) return new Map();
+    const events = await this.dataSource
+      .getRepository(HistoryEventEntity)
+      .createQueryBuilder('e')
+      .innerJoinAndSelect('e.extData', 'x')
+      .leftJoinAndSelect('e.fiqa', 'f')
+      .leftJoin('e.images', 'i')
+      .addSelect(['i.eventId', 'i.kind', 'i.byteSize', 'i.sha256', 'i.dataUrlPrefix'])
+      .where('e.id IN (:...ids)', { ids })
+      .getMany();
+    return new Map(events.map((event) => [event.id, comparableStored(event as StoredHistoryEvent)]));
+  }
+
+  /**
+   * Keeps each distinct differing copy of a stored event once (a copy sent again finds its
+   * row), with the fields that differ, and answers with its id. Its hook is withheld.
+   */
+  private async keepConflicts(conflicting: ConflictingCopy[], format: UploadFormat, receipt: Receipt): Promise<Map<number, IngestResult>> {
+    const answers = new Map<number, IngestResult>();
+    if (conflicting.length === 0) return answers;
+    const storedComparables = await this.comparableStoredEvents(
+      [...new Set(conflicting.filter(({ stored }) => !stored.upload).map(({ stored }) => stored.id))],
+    );
+    const copies = new Map<string, EventConflictEntity>();
+    for (const { stored, entry } of conflicting) {
+      const copyKey = `${stored.id}:${hex(entry.row.contentKey!)}`;
+      if (copies.has(copyKey)) continue;
+      const storedComparable = stored.upload ? comparableUpload(stored.upload) : storedComparables.get(stored.id);
+      if (!storedComparable) throw vanished();
+      copies.set(copyKey, toEventConflictEntity(stored.id, entry.event, storedComparable, format, receipt));
+    }
+    const ids = await this.writeConflicts([...copies.values()]);
+    for (const { stored, entry } of conflicting) {
+      const copy = copies.get(`${stored.id}:${hex(entry.row.contentKey!)}`)!;
+      const conflictId = ids.get(`${stored.id}:${hex(copy.contentKey)}`);
+      if (conflictId === undefined) throw vanished();
+      answers.set(entry.index, {
+        id: stored.id,
+        result: 'conflict',
+        conflict_id: conflictId,
+        differences: copy.differences.map((difference) => difference.field),
+      });
+    }
+    return answers;
+  }
+
+  /** Inserts the conflict rows not kept before; returns the id of each, by `<event id>:<content key>`. */
+  private async writeConflicts(rows: EventConflictEntity[]): Promise<Map<string, string>> {
+    const params = new SqlParameters();
+    const sql = entityRowsSql(this.dataSource, EventConflictEntity, rows, params);
+    type Row = { id: string; event_id: string; content_key: Buffer };
+    let inserted: Row[];
+    try {
+      inserted = await this.dataSource.query(
+        `INSERT INTO ${sql.table} (${sql.columns.join(', ')}) VALUES ${tuples(sql.rows)}
+         ON CONFLICT ("event_id", "content_key") DO NOTHING RETURNING "id", "event_id", "content_key"`,
+        params.values,
+      );
+    } catch (error) {
+      // The stored event went (retention) between the lookup and this insert: the box retries.
+      if ((error as { driverError?: { code?: string } }).driverError?.code === FOREIGN_KEY_VIOLATION) throw vanished();
+      throw error;
+    }
+    const ids = new Map(inserted.map((row) => [`${row.event_id}:${hex(row.content_key)}`, row.id]));
+    const missing = rows.filter((row) => !ids.has(`${row.eventId}:${hex(row.contentKey)}`));
+    if (missing.length > 0) {
+      const earlier: Row[] = await this.dataSource.query(
+        `SELECT c."id", c."event_id", c."content_key" FROM "event_conflict" c
+           JOIN unnest($1::bigint[], $2::bytea[]) AS v("event_id", "content_key") USING ("event_id", "content_key")`,
+        [missing.map((row) => row.eventId), missing.map((row) => row.contentKey)],
+      );
+      for (const row of earlier) ids.set(`${row.event_id}:${hex(row.content_key)}`, row.id);
+    }
+    return ids;
   }
 
   /** Counts an event in the metrics, with its device and person type when it has readable ones. */
@@ -195,24 +362,14 @@ export class HistoryEventIngestService {
         FROM (VALUES ${tuples(values)}) AS v("dedup_key", ${sql.columns.join(', ')}) JOIN stored USING ("dedup_key"))`;
   }
 
-  /** Ids of events and quarantined events written by earlier uploads. */
-  private async findWritten(eventKeys: Buffer[], quarantineKeys: Buffer[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    if (eventKeys.length > 0) {
-      const events = await this.dataSource.getRepository(HistoryEventEntity).find({
-        select: { id: true, dedupKey: true },
-        where: { dedupKey: In(eventKeys) },
-      });
-      for (const event of events) found.set(hex(event.dedupKey), event.id);
-    }
-    if (quarantineKeys.length > 0) {
-      const rows = await this.dataSource.getRepository(QuarantinedEventEntity).find({
-        select: { id: true, payloadKey: true },
-        where: { payloadKey: In(quarantineKeys) },
-      });
-      for (const row of rows) found.set(hex(row.payloadKey), row.id);
-    }
-    return found;
+  /** Ids of quarantined events written by earlier uploads, by payload key. */
+  private async findQuarantined(keys: Buffer[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.dataSource.getRepository(QuarantinedEventEntity).find({
+      select: { id: true, payloadKey: true },
+      where: { payloadKey: In(keys) },
+    });
+    return new Map(rows.map((row) => [hex(row.payloadKey), row.id]));
   }
 }
 
@@ -223,6 +380,8 @@ function keyedRow<T, K extends keyof T>(row: T, keyProperty: K): Keyed<T> {
 function tuples(rows: string[][]): string {
   return rows.map((row) => `(${row.join(', ')})`).join(', ');
 }
+
+const vanished = () => new ServiceUnavailableException('the event changed while it was stored; retry');
 
 function prefixed(index: number, field: string): string {
   return field ? `[${index}].${field}` : `[${index}]`;

@@ -22,6 +22,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { isUtf8 } from 'node:buffer';
+import { clientAddress } from '../common/client-address';
 import { ErrorResponseDto } from '../common/error-response';
 import { UploadIntake } from '../intake/body-intake.decorators';
 import { BodyIntake, formFilesOf, JSON_TYPES } from '../intake/body-intake.service';
@@ -32,6 +34,7 @@ import { IngestResponseDto, mapIngestResponse } from './dto/ingest-response.dto'
 import { eventFromForm } from './form-upload';
 import { HistoryEventIngestService, IngestResult, Upload } from './history-event-ingest.service';
 import { isPlainObject } from './history-event.parser';
+import { jsonArrayElements, undecodableBodyOf } from './undecodable-body';
 
 /** The path agreed with the box vendor; INGEST_PATHS adds others (default: the box's own /HistoryEvent). */
 export const HISTORY_EVENT_PATH = '/EventServer/api/HistoryEvent';
@@ -101,19 +104,28 @@ export class HistoryEventController {
   }
 
   private toUpload(req: Request): Upload {
-    const receivedFrom = req.ip ?? null;
+    const receivedFrom = clientAddress(req);
     if (req.is(JSON_TYPES)) {
       const body: unknown = req.body;
       if (body === undefined || Number(req.headers['content-length']) === 0) {
         throw new BadRequestException('the request body is empty: send one event object or an array of events');
       }
-      if (!Array.isArray(body)) return { events: [body], batch: false, format: 'json', receivedFrom };
+      const undecodable = undecodableBodyOf(req);
+      if (!Array.isArray(body)) {
+        return { events: [body], batch: false, format: 'json', receivedFrom, undecodable: undecodable && [undecodable] };
+      }
       if (body.length === 0 || body.length > MAX_EVENTS_PER_UPLOAD) {
         throw new BadRequestException(
           `a batch holds 1 to ${MAX_EVENTS_PER_UPLOAD} events; this one holds ${body.length}`,
         );
       }
-      return { events: body, batch: true, format: 'json', receivedFrom };
+      return {
+        events: body,
+        batch: true,
+        format: 'json',
+        receivedFrom,
+        undecodable: undecodable && undecodableEvents(undecodable, body.length),
+      };
     }
     if (req.is(FORM_TYPES)) {
       const event = eventFromForm((req.body ?? {}) as Record<string, unknown>, formFilesOf(req), this.jsonLimits);
@@ -123,6 +135,17 @@ export class HistoryEventController {
       'Content-Type must be application/json, application/x-www-form-urlencoded or multipart/form-data',
     );
   }
+}
+
+/**
+ * Of a batch whose body is not valid UTF-8, the bytes of each event that is not; the others are
+ * valid and go through as usual. Should the body not split into as many events, each keeps the
+ * whole body.
+ */
+function undecodableEvents(body: Buffer, count: number): (Buffer | undefined)[] {
+  const elements = jsonArrayElements(body);
+  if (elements?.length !== count) return Array.from({ length: count }, () => body);
+  return elements.map((bytes) => (isUtf8(bytes) ? undefined : bytes));
 }
 
 const LOGGABLE_DEV_SNO = /^[A-Za-z0-9._:-]{0,64}$/;

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../common/error-response';
+import { hookTypeOf } from '../hooks/hook.mapper';
+import { visibleText } from '../common/visible-text';
 import { DEFAULT_PERSON_TYPE, HistoryEventDto, ImageKind, MAX_TEXT_LENGTH } from './dto/history-event.dto';
 import { encodeImage } from './encoded-image';
+import { comparableEvent, contentKeyOf, differencesOf, ImageDigest } from './event-content';
+import { EventConflictEntity } from './entities/event-conflict.entity';
 import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
 import { FiqaObject, HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
 import { HistoryEventImageEntity } from './entities/history-event-image.entity';
@@ -24,7 +28,8 @@ export interface HistoryEventDetails {
 
 /**
  * The payload carries no id and the box retries, so an event is identified by what it says:
- * which box and capture device, when, whom and how well it matched. sha256, cut to 16 bytes.
+ * which box and capture device, when, whom and how well it matched: the comparison itself,
+ * which a retry repeats. sha256, cut to 16 bytes. (docs/event-identity.md says why these.)
  */
 export function dedupKeyOf(dto: HistoryEventDto): Buffer {
   const identity = [dto.ext_data.dev_sno, dto.ext_data.ep_id, dto.timestamp, dto.identity_id, dto.score];
@@ -35,6 +40,7 @@ export function toHistoryEventEntity(parsed: ParsedHistoryEvent, receipt: Receip
   const { dto } = parsed;
   const event = new HistoryEventEntity();
   event.dedupKey = dedupKeyOf(dto);
+  event.contentKey = contentKeyOf(comparableUpload(parsed));
   event.identityId = dto.identity_id;
   event.identityName = dto.identity_name;
   event.groupName = dto.group_name;
@@ -49,6 +55,20 @@ export function toHistoryEventEntity(parsed: ParsedHistoryEvent, receipt: Receip
   event.receivedAt = receipt.receivedAt;
   event.receivedFrom = receipt.receivedFrom;
   return event;
+}
+
+/** An uploaded event as copies are compared on: as sent, images by digest. */
+export function comparableUpload(parsed: ParsedHistoryEvent): Record<string, unknown> {
+  return comparableEvent(parsed.raw, Object.fromEntries(imagesOf(parsed.dto).map(([kind, image]) => [kind, image.digest()])));
+}
+
+/** A stored event as copies are compared on: rebuilt as sent, images by digest (their bytes are not needed). */
+export function comparableStored(stored: StoredHistoryEvent): Record<string, unknown> {
+  return rebuildHistoryEvent(stored, (image): ImageDigest => ({
+    sha256: image.sha256.toString('hex'),
+    byte_size: image.byteSize,
+    data_url_prefix: image.dataUrlPrefix,
+  }));
 }
 
 export function toHistoryEventDetails(parsed: ParsedHistoryEvent): HistoryEventDetails {
@@ -123,18 +143,46 @@ function boxFiqaOf(parsed: ParsedHistoryEvent): HistoryEventFiqaEntity {
   return fiqa;
 }
 
-/** An event that failed validation, kept as it came (as JSON text) with its errors. */
+/** A later copy of the stored event `eventId` whose content differs from it (`storedComparable`), kept as it came. */
+export function toEventConflictEntity(
+  eventId: string,
+  copy: ParsedHistoryEvent,
+  storedComparable: Record<string, unknown>,
+  format: UploadFormat,
+  receipt: Receipt,
+): EventConflictEntity {
+  const comparable = comparableUpload(copy);
+  const row = new EventConflictEntity();
+  row.eventId = eventId;
+  row.contentKey = contentKeyOf(comparable);
+  row.payload = JSON.stringify(copy.raw);
+  row.format = format;
+  row.differences = differencesOf(storedComparable, comparable);
+  row.withheldHook = hookTypeOf(copy.dto.want_action);
+  row.receivedAt = receipt.receivedAt;
+  row.receivedFrom = receipt.receivedFrom;
+  return row;
+}
+
+/**
+ * An event that failed validation, kept as it came (as JSON text) with its errors, and its bytes
+ * as received when the text cannot be faithful to them (`rawBytes`: they were not valid UTF-8).
+ */
 export function toQuarantinedEventEntity(
   raw: unknown,
   errors: FieldError[],
   format: UploadFormat,
   receipt: Receipt,
+  rawBytes?: Buffer,
 ): QuarantinedEventEntity {
   const row = new QuarantinedEventEntity();
   row.payload = JSON.stringify(raw) ?? 'null';
-  row.payloadKey = createHash('sha256').update(row.payload).digest().subarray(0, 16);
+  row.rawBytes = rawBytes ?? null;
+  // Different bytes can decode to the same text: then the bytes tell two bad events apart.
+  row.payloadKey = createHash('sha256').update(rawBytes ?? row.payload).digest().subarray(0, 16);
   row.format = format;
-  row.errors = errors;
+  // jsonb refuses a NUL or an unpaired surrogate: paths and messages built from keys are written out.
+  row.errors = errors.map((error) => ({ field: visibleText(error.field), message: visibleText(error.message) }));
   row.devSno = devSnoOf(raw);
   row.receivedAt = receipt.receivedAt;
   row.receivedFrom = receipt.receivedFrom;
@@ -156,12 +204,16 @@ export type StoredHistoryEvent = HistoryEventEntity & Required<Pick<HistoryEvent
 /**
  * The event exactly as the box sent it (JSON values; images byte for byte, with their data URL
  * prefix), rebuilt from what is stored. Form uploads come back as their JSON equivalent.
+ * `imageValue` gives what stands for each image (by default its original base64 text).
  */
-export function rebuildHistoryEvent(stored: StoredHistoryEvent): Record<string, unknown> {
+export function rebuildHistoryEvent(
+  stored: StoredHistoryEvent,
+  imageValue: (image: HistoryEventImageEntity) => unknown = (image) => encodeImage(image.data, image.dataUrlPrefix),
+): Record<string, unknown> {
   const { extData } = stored;
   const image = (kind: ImageKind) => {
     const found = stored.images.find((candidate) => candidate.kind === kind);
-    return found ? { [kind]: encodeImage(found.data, found.dataUrlPrefix) } : {};
+    return found ? { [kind]: imageValue(found) } : {};
   };
   const fiqa = (source: HistoryEventFiqaEntity['source']) =>
     stored.fiqa.find((candidate) => candidate.source === source)?.raw ?? {};

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FieldError } from '../common/error-response';
 import { flattenValidationErrors } from '../common/validation-errors';
+import { visibleText } from '../common/visible-text';
 import {
   EXT_DATA_FIELDS,
   HISTORY_EVENT_FIELDS,
@@ -20,6 +21,8 @@ export interface ParseLimits {
 
 /** A valid event: the validated DTO (images decoded) and what the DTO does not declare, kept as sent. */
 export interface ParsedHistoryEvent {
+  /** The event as it came (JSON values). */
+  raw: Record<string, unknown>;
   dto: HistoryEventDto;
   extraFields: UnknownFields | null;
   extDataExtraFields: UnknownFields | null;
@@ -34,13 +37,16 @@ const MAX_REPORTED_ERRORS = 20;
 /**
  * Validates one uploaded event against the HistoryEvent DTOs. Returns every problem with the
  * path of the field, as the box names it, so that a quarantined event says what is wrong.
+ * `notUtf8`: the event's bytes were not valid UTF-8, so decoding put U+FFFD in the place of some:
+ * the event is not stored as if the box had sent that text, and the fields affected are named.
  */
-export function parseHistoryEvent(raw: unknown, limits: ParseLimits): ParseOutcome {
+export function parseHistoryEvent(raw: unknown, limits: ParseLimits, notUtf8 = false): ParseOutcome {
   if (!isPlainObject(raw)) {
     return { valid: false, errors: [{ field: '', message: 'an event must be a JSON object' }] };
   }
-  const walked = findUnstorableValues(raw, limits.maxDepth);
+  const walked = findUnstorableValues(raw, limits.maxDepth, notUtf8);
   if (walked.errors.length > 0) return { valid: false, errors: walked.errors };
+  if (notUtf8) return { valid: false, errors: [{ field: '', message: NOT_UTF8 }] };
 
   const input = walked.prototypeKeys ? withoutPrototypeKeys(raw) : raw;
   const dto = plainToInstance(HistoryEventDto, input, { excludeExtraneousValues: true });
@@ -52,6 +58,7 @@ export function parseHistoryEvent(raw: unknown, limits: ParseLimits): ParseOutco
   return {
     valid: true,
     event: {
+      raw,
       dto,
       extraFields: unknownFields(raw, HISTORY_EVENT_FIELDS),
       extDataExtraFields: unknownFields(extData, EXT_DATA_FIELDS),
@@ -110,14 +117,15 @@ interface Walked {
   value: unknown;
   depth: number;
   parent?: Walked;
-  /** `key` or `[index]`. */
+  /** `key` or `[index]`, as sent. */
   step?: string;
 }
 
+/** The path of a node, with the NULs and unpaired surrogates of keys written out (`ext_data.a\u0000`): it goes into jsonb and logs. */
 const pathOf = (node: Walked): string => {
   const steps: string[] = [];
   for (let current: Walked | undefined = node; current?.step !== undefined; current = current.parent) steps.push(current.step);
-  return steps.reverse().reduce((path, step) => (step.startsWith('[') || !path ? path + step : `${path}.${step}`), '');
+  return visibleText(steps.reverse().reduce((path, step) => (step.startsWith('[') || !path ? path + step : `${path}.${step}`), ''));
 };
 
 /** Where the images are: their strings go to the base64 check instead. */
@@ -130,7 +138,11 @@ const EXT_DATA_IMAGES = new Set(['spot_pic', 'recognize_face']);
  * parses as Infinity), and nesting deeper than the cap. Image strings are left to the base64
  * check, which only passes ASCII. Also tells whether a key could pass for a prototype.
  */
-function findUnstorableValues(event: Record<string, unknown>, maxDepth: number): { errors: FieldError[]; prototypeKeys: boolean } {
+function findUnstorableValues(
+  event: Record<string, unknown>,
+  maxDepth: number,
+  notUtf8: boolean,
+): { errors: FieldError[]; prototypeKeys: boolean } {
   const errors: FieldError[] = [];
   let prototypeKeys = false;
   const fail = (node: Walked, message: (leaf: string) => string) => {
@@ -142,7 +154,7 @@ function findUnstorableValues(event: Record<string, unknown>, maxDepth: number):
     const node = pending.pop()!;
     const { value, depth } = node;
     if (typeof value === 'string') {
-      const problem = unstorableText(value);
+      const problem = unstorableText(value, notUtf8);
       if (problem) fail(node, (leaf) => `${leaf} ${problem}`);
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) fail(node, (leaf) => `${leaf} must be a finite number`);
@@ -159,7 +171,7 @@ function findUnstorableValues(event: Record<string, unknown>, maxDepth: number):
       for (const [key, item] of Object.entries(value)) {
         if (PROTOTYPE_KEYS.has(key)) prototypeKeys = true;
         const child: Walked = { value: item, depth: depth + 1, parent: node, step: key };
-        const keyProblem = unstorableText(key);
+        const keyProblem = unstorableText(key, notUtf8);
         if (keyProblem) fail(child, () => `the key ${keyProblem}`);
         if (typeof item === 'string' && images?.has(key)) continue;
         pending.push(child);
@@ -169,8 +181,12 @@ function findUnstorableValues(event: Record<string, unknown>, maxDepth: number):
   return { errors, prototypeKeys };
 }
 
-function unstorableText(text: string): string | null {
+function unstorableText(text: string, notUtf8: boolean): string | null {
   if (text.includes('\u0000')) return 'contains a NUL character (\\u0000), which cannot be stored';
   if (!text.isWellFormed()) return 'contains an unpaired surrogate (invalid Unicode)';
+  if (notUtf8 && text.includes('\ufffd')) return `${NOT_UTF8_TEXT}; the event's bytes are kept as received`;
   return null;
 }
+
+const NOT_UTF8_TEXT = 'is not valid UTF-8 as sent (the bytes that are not read as U+FFFD)';
+const NOT_UTF8 = `the event ${NOT_UTF8_TEXT}; its bytes are kept as received`;

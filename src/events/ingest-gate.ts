@@ -1,6 +1,7 @@
 import { ForbiddenException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AddressList } from '../common/address-list';
+import { clientAddress } from '../common/client-address';
 import { SecretSet } from '../common/secret-set';
 import { EnvironmentVariables } from '../config/environment';
 import { markUploadCleared } from '../intake/upload-clearance';
@@ -73,7 +74,7 @@ export function ingestGate(settings: EnvironmentVariables, metrics: MetricsServi
     if (upload.tooDeep) return next(new NotFoundException('there is no upload route at this path'));
     if (req.method !== 'POST') return next();
     measure(req, res, metrics);
-    if (allowed && !allowed.includes(req.ip ?? '')) {
+    if (allowed && !allowed.includes(clientAddress(req) ?? '')) {
       return next(new ForbiddenException('uploads are not accepted from this address (INGEST_ALLOW_CIDRS)'));
     }
     if (tokens.size > 0) {

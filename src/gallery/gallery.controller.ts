@@ -2,8 +2,9 @@ import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nes
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminApi } from '../auth/admin-api-key.guard';
+import { ImageRoute } from '../auth/admin-rate-limits';
 import { ErrorResponseDto } from '../common/error-response';
-import { IMAGE_CONTENT_TYPES } from '../events/encoded-image';
+import { IMAGE_CONTENT_TYPES, servedContentType } from '../events/encoded-image';
 import {
   GalleryChangeListQueryDto,
   GalleryChangePageDto,
@@ -12,6 +13,7 @@ import {
   IdentityListQueryDto,
   IdentityPageDto,
 } from './dto/identity.dto';
+import { GallerySummaryDto, GallerySummaryQueryDto, RegistrationListQueryDto, RegistrationPageDto } from './dto/registration.dto';
 import { GalleryAdminService } from './gallery-admin.service';
 
 const BadRequest = () =>
@@ -44,6 +46,7 @@ export class GalleryController {
   }
 
   @Get('identities/:id/face')
+  @ImageRoute()
   @Header('Cache-Control', 'private, no-cache')
   @ApiOperation({ summary: "The bytes of the identity's current face", description: 'With its content type and an ETag (the sha256 of the bytes).' })
   @ApiOkResponse({
@@ -56,7 +59,27 @@ export class GalleryController {
   async currentFace(@Param() params: IdentityIdParamsDto, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const face = await this.gallery.currentFace(params.id);
     res.setHeader('ETag', `"${face.sha256.toString('hex')}"`);
-    return new StreamableFile(face.data, { type: face.contentType, length: face.byteSize });
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    return new StreamableFile(face.data, { type: servedContentType(face.data), length: face.byteSize });
+  }
+
+  @Get('gallery/registrations')
+  @ApiOperation({
+    summary: 'Stranger registrations (want_action 1001) and their outcome',
+    description: 'Newest event first: registered, already registered, rejected (with the reason, e.g. poor face quality) or still pending.',
+  })
+  @ApiOkResponse({ type: RegistrationPageDto, description: 'One page of registrations' })
+  @BadRequest()
+  listRegistrations(@Query() query: RegistrationListQueryDto): Promise<RegistrationPageDto> {
+    return this.gallery.listRegistrations(query);
+  }
+
+  @Get('gallery/summary')
+  @ApiOperation({ summary: 'How many hooks the gallery handled, per outcome, in a time range', description: 'Registered vs refused strangers, faces replaced.' })
+  @ApiOkResponse({ type: GallerySummaryDto, description: 'Counts per outcome' })
+  @BadRequest()
+  summary(@Query() query: GallerySummaryQueryDto): Promise<GallerySummaryDto> {
+    return this.gallery.summary(query);
   }
 
   @Get('gallery/changes')

@@ -4,12 +4,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { ImageKind } from '../events/dto/history-event.dto';
 import { HistoryEventImageEntity } from '../events/entities/history-event-image.entity';
+import { textDigestEquals } from '../database/long-text';
 import type { HookMessage } from '../hooks/hook-message';
 import { GalleryChangeEntity, GalleryOutcome } from './entities/gallery-change.entity';
 import { GalleryFaceEntity } from './entities/gallery-face.entity';
 import { GalleryIdentityEntity } from './entities/gallery-identity.entity';
 
 const STRANGER = 4;
+/** Advisory locks of the gallery's hook claims: (this space, hashtext(hook id)). Two hooks sharing a hash only take turns. */
+const HOOK_CLAIM_LOCK_SPACE = 0x5e3_6a11;
+/** The unique key of gallery_identity: the digests of (group_name, identity_id), see long-text.ts. */
+const IDENTITY_KEY = '((text_digest("group_name")), (text_digest("identity_id")))';
 /** The face a registration keeps: the cropped face, else the scene photo. */
 const REGISTRATION_IMAGES: ImageKind[] = ['recognize_face', 'spot_pic'];
 /** The face an update keeps: the registered picture the box sent, else the cropped face. */
@@ -25,7 +30,8 @@ interface Change {
 /**
  * The platform's copy of the face gallery, kept up to date by the want_action hooks it receives
  * as internal events. Each hook is handled in one transaction and recorded in gallery_change
- * under its hook id: a hook delivered again changes nothing.
+ * under its hook id: a hook delivered again changes nothing. Attempts at one hook can overlap (a
+ * delivery that timed out keeps running while its retry starts): each claims the hook first.
  */
 @Injectable()
 export class GalleryService {
@@ -49,7 +55,7 @@ export class GalleryService {
 
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO "gallery_identity" ("group_name", "identity_id", "name", "person_type")
-         VALUES ($1, $2, $3, $4) ON CONFLICT ("group_name", "identity_id") DO NOTHING RETURNING "id"`,
+         VALUES ($1, $2, $3, $4) ON CONFLICT ${IDENTITY_KEY} DO NOTHING RETURNING "id"`,
         [hook.identity.group, hook.identity.id, hook.identity.name, personType],
       );
       if (inserted.length === 0) {
@@ -74,7 +80,7 @@ export class GalleryService {
       const [{ created }]: { created: boolean }[] = await manager.query(
         `INSERT INTO "gallery_identity" ("group_name", "identity_id", "name", "person_type")
          VALUES ($1, $2, $3, $4)
-         ON CONFLICT ("group_name", "identity_id")
+         ON CONFLICT ${IDENTITY_KEY}
            DO UPDATE SET "name" = excluded."name", "person_type" = excluded."person_type", "updated_at" = now()
          RETURNING (xmax = 0) AS "created"`,
         [hook.identity.group, hook.identity.id, hook.identity.name, hook.identity.person_type],
@@ -92,6 +98,10 @@ export class GalleryService {
 
   private async handleOnce(hook: HookMessage, decide: (manager: EntityManager) => Promise<Change>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      // The claim: an overlapping attempt waits here until the first one ends, then finds its
+      // change (or, if it rolled back, does the work itself). Checking first and inserting last
+      // would let both do the work and fail the second on gallery_change's unique hook id.
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [HOOK_CLAIM_LOCK_SPACE, hook.id]);
       if (await manager.existsBy(GalleryChangeEntity, { hookId: hook.id })) return;
       const change = await decide(manager);
       const row = new GalleryChangeEntity();
@@ -117,7 +127,13 @@ export class GalleryService {
   }
 
   private findIdentity(manager: EntityManager, hook: HookMessage): Promise<GalleryIdentityEntity> {
-    return manager.findOneByOrFail(GalleryIdentityEntity, { groupName: hook.identity.group, identityId: hook.identity.id });
+    return manager
+      .createQueryBuilder(GalleryIdentityEntity, 'i')
+      .where(`${textDigestEquals('i.group_name', ':group')} AND ${textDigestEquals('i.identity_id', ':id')}`, {
+        group: hook.identity.group,
+        id: hook.identity.id,
+      })
+      .getOneOrFail();
   }
 
   private async addFace(

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -14,9 +14,19 @@ import { LivenessDto, ReadinessDto } from './health.dto';
 
 const PROBE_TIMEOUT_MS = 1000;
 
+const MIGRATIONS_PENDING = 'migrations are pending';
+
+/** What readiness says of a check that is down: the route is open, so no names, addresses or driver messages. */
+const DOWN_MESSAGES: Record<string, string> = {
+  database: 'the database does not answer or refuses the connection (the service log says why)',
+  migrations: 'the migrations could not be checked (the service log says why)',
+};
+
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
@@ -50,23 +60,28 @@ export class HealthController {
           this.indicators
             .check('migrations')
             .attempt(async () => {
-              if (await this.dataSource.showMigrations()) throw new Error('migrations are pending');
+              if (await this.dataSource.showMigrations()) throw new Error(MIGRATIONS_PENDING);
             })
             .withTimeout(PROBE_TIMEOUT_MS),
       ]);
     } catch (error) {
-      throw notReady(error);
+      throw this.notReady(error);
     }
   }
-}
 
-/** Terminus's 503 in the service's error shape: one entry per check that is down. */
-function notReady(error: unknown): unknown {
-  const result = (error as { getResponse?: () => unknown }).getResponse?.() as HealthCheckResult | undefined;
-  if (!result?.error) return error;
-  const errors = Object.entries(result.error).map(([field, detail]) => ({
-    field,
-    message: String((detail as { message?: unknown }).message ?? 'down'),
-  }));
-  return new FieldErrorsException(`not ready: ${errors.map((entry) => entry.field).join(', ')} down`, errors, HttpStatus.SERVICE_UNAVAILABLE);
+  /**
+   * Terminus's 503 in the service's error shape: one entry per check that is down, saying what
+   * is wrong in fixed words; the driver's message (database, role and host names) goes to the log.
+   */
+  private notReady(error: unknown): unknown {
+    const result = (error as { getResponse?: () => unknown }).getResponse?.() as HealthCheckResult | undefined;
+    if (!result?.error) return error;
+    const errors = Object.entries(result.error).map(([field, detail]) => {
+      const reason = String((detail as { message?: unknown }).message ?? 'down');
+      if (reason === MIGRATIONS_PENDING) return { field, message: reason };
+      this.logger.warn(`not ready, ${field}: ${reason}`);
+      return { field, message: DOWN_MESSAGES[field] ?? 'down (the service log says why)' };
+    });
+    return new FieldErrorsException(`not ready: ${errors.map((entry) => entry.field).join(', ')} down`, errors, HttpStatus.SERVICE_UNAVAILABLE);
+  }
 }

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/database-errors';
+import { textPrefixEquals } from '../database/long-text';
 import { formatDuration } from '../config/hook-settings';
 import { EnvironmentVariables } from '../config/environment';
 import { MetricsService } from '../metrics/metrics.service';
@@ -171,7 +172,7 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
             AND NOT EXISTS (
               SELECT 1 FROM "hook_delivery" e
                WHERE e."status" = 'pending' AND e."subscriber" = d."subscriber"
-                 AND e."ordering_key" = d."ordering_key" AND e."hook_seq" < d."hook_seq")
+                 AND ${textPrefixEquals('e."ordering_key"', 'd."ordering_key"')} AND e."hook_seq" < d."hook_seq")
           ORDER BY d."next_attempt_at", d."hook_seq"
           LIMIT $2
           FOR UPDATE OF d SKIP LOCKED)

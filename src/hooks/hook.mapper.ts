@@ -9,6 +9,11 @@ const HOOK_OF_WANT_ACTION: Record<string, HookType | undefined> = {
   '1002': 'gallery.update',
 };
 
+/** The hook a want_action asks for: 1001 a registration, 1002 a face update, 0 none. */
+export function hookTypeOf(wantAction: string): HookType | null {
+  return HOOK_OF_WANT_ACTION[wantAction] ?? null;
+}
+
 export interface HookOptions {
   /** Also publish `event.stored` for every stored event (HOOK_EVENT_STORED). */
   eventStored: boolean;

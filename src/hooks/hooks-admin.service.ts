@@ -24,6 +24,17 @@ const PAGE_SQL: Record<'all' | 'pending' | 'delivered' | 'dead', string> = {
                ORDER BY h."seq" DESC LIMIT $2`,
 };
 
+/** The hooks of one event ($3), with the same status filters (an event causes a hook or two). */
+const OF_EVENT_STATUS_SQL: Record<'all' | 'pending' | 'delivered' | 'dead', string> = {
+  all: '',
+  dead: `AND EXISTS (SELECT 1 FROM "hook_delivery" x WHERE x."hook_seq" = h."seq" AND x."status" = 'dead')`,
+  pending: `AND NOT EXISTS (SELECT 1 FROM "hook_delivery" x WHERE x."hook_seq" = h."seq" AND x."status" = 'dead')
+            AND (NOT h."fanned_out" OR EXISTS (SELECT 1 FROM "hook_delivery" x WHERE x."hook_seq" = h."seq" AND x."status" = 'pending'))`,
+  delivered: `AND h."fanned_out" AND NOT EXISTS (SELECT 1 FROM "hook_delivery" x WHERE x."hook_seq" = h."seq" AND x."status" <> 'delivered')`,
+};
+const OF_EVENT_SQL = (status: keyof typeof OF_EVENT_STATUS_SQL) =>
+  `SELECT h."seq" FROM "hook" h WHERE h."event_id" = $3 AND h."seq" < $1 ${OF_EVENT_STATUS_SQL[status]} ORDER BY h."seq" DESC LIMIT $2`;
+
 const WITH_DELIVERIES_SQL = `
   SELECT h."seq", h."id", h."type", h."event_id", h."ordering_key", h."created_at", h."fanned_out", h."payload",
          coalesce(json_agg(json_build_object(
@@ -48,7 +59,11 @@ export class HooksAdminService {
 
   async list(query: HookListQueryDto): Promise<HookPageDto> {
     const before = query.decodedCursor() ?? MAX_SEQ;
-    const seqs: { seq: string }[] = await this.dataSource.query(PAGE_SQL[query.status ?? 'all'], [before, query.limit + 1]);
+    const status = query.status ?? 'all';
+    const seqs: { seq: string }[] =
+      query.event_id === undefined
+        ? await this.dataSource.query(PAGE_SQL[status], [before, query.limit + 1])
+        : await this.dataSource.query(OF_EVENT_SQL(status), [before, query.limit + 1, query.event_id]);
     const page = splitPage(seqs, query.limit, (row) => row.seq);
     const rows = await this.withDeliveries(page.rows.map((row) => row.seq));
     return { items: rows.map(mapHook), next_cursor: page.next_cursor };

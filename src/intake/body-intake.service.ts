@@ -29,11 +29,20 @@ export interface ReadBody {
 }
 
 const FILES = Symbol('formFiles');
-type RequestWithFiles = Request & { [FILES]?: FormFile[] };
+const UNDECODABLE = Symbol('undecodableBody');
+type IntakeRequest = Request & { [FILES]?: FormFile[]; [UNDECODABLE]?: Buffer };
 
 /** The file parts of a multipart upload, once parsed. */
 export function formFilesOf(req: Request): FormFile[] {
-  return (req as RequestWithFiles)[FILES] ?? [];
+  return (req as IntakeRequest)[FILES] ?? [];
+}
+
+/**
+ * The bytes of a JSON body that is not valid UTF-8: decoding replaced some with U+FFFD, so the
+ * parsed value is no longer what was sent; the bytes are kept with it (in quarantine).
+ */
+export function undecodableBodyOf(req: Request): Buffer | undefined {
+  return (req as IntakeRequest)[UNDECODABLE];
 }
 
 /**
@@ -77,7 +86,11 @@ export class BodyIntake {
   async readUpload(req: Request, res: Response, options: UploadIntakeOptions): Promise<ReadBody> {
     if (req.is(JSON_TYPES)) {
       requireUtf8(req);
-      return read(req, res, this.upload, new JsonBody(this.jsonLimits), (body, value) => (body.body = value));
+      const json = new JsonBody(this.jsonLimits);
+      return read(req, res, this.upload, json, (body, value) => {
+        body.body = value;
+        (body as IntakeRequest)[UNDECODABLE] = json.undecodable;
+      });
     }
     if (req.is(URLENCODED)) {
       requireUtf8(req);
@@ -94,7 +107,7 @@ export class BodyIntake {
       });
       return read(req, res, this.upload, form, (body, { fields, files }) => {
         body.body = fields;
-        (body as RequestWithFiles)[FILES] = files;
+        (body as IntakeRequest)[FILES] = files;
       });
     }
     throw new UnsupportedMediaTypeException(

@@ -1,6 +1,7 @@
 import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
 import appendField from 'append-field';
 import busboy, { Busboy } from 'busboy';
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { finished } from 'node:stream/promises';
 import qs from 'qs';
@@ -28,8 +29,8 @@ class Chunks {
     this.size += chunk.length;
   }
 
-  text(): string {
-    return Buffer.concat(this.list, this.size).toString('utf8');
+  bytes(): Buffer {
+    return Buffer.concat(this.list, this.size);
   }
 }
 
@@ -41,6 +42,8 @@ class Chunks {
 export class JsonBody implements ParsableBody<unknown> {
   private readonly chunks = new Chunks();
   private readonly meter: JsonCostMeter;
+  /** The body as received, once parsed, if it is not valid UTF-8 (decoding replaced some bytes with U+FFFD). */
+  undecodable?: Buffer;
 
   constructor(limits: JsonCostLimits) {
     this.meter = new JsonCostMeter(limits, 'the request body');
@@ -53,8 +56,10 @@ export class JsonBody implements ParsableBody<unknown> {
 
   parse(): unknown {
     if (this.chunks.size === 0) return undefined;
+    const bytes = this.chunks.bytes();
+    if (!isUtf8(bytes)) this.undecodable = bytes;
     try {
-      return JSON.parse(this.chunks.text());
+      return JSON.parse(bytes.toString('utf8'));
     } catch (error) {
       throw new BadRequestException(`the request body is not valid JSON: ${(error as Error).message}`);
     }
@@ -78,7 +83,7 @@ export class UrlencodedBody implements ParsableBody<Record<string, unknown>> {
   /** Parsed as body-parser's `extended: false` did: no nesting, a repeated name gives an array. */
   parse(): Record<string, unknown> {
     if (this.chunks.size === 0) return {};
-    return qs.parse(this.chunks.text(), {
+    return qs.parse(this.chunks.bytes().toString('utf8'), {
       allowPrototypes: true,
       arrayLimit: this.fields,
       depth: 0,

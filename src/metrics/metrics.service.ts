@@ -4,8 +4,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
-export type EventResult = 'stored' | 'duplicate' | 'quarantined' | 'rejected';
-export type RetentionKind = 'images' | 'stranger_images' | 'events' | 'quarantine';
+export type EventResult = 'stored' | 'duplicate' | 'conflict' | 'quarantined' | 'rejected';
+export type RetentionKind = 'images' | 'stranger_images' | 'events' | 'quarantine' | 'conflicts';
 
 /** device_type is free text from the box: only the documented values become label values. */
 const KNOWN_DEVICE_TYPES = new Set(['0', '1', '2', '3', '4']);
@@ -49,7 +49,7 @@ export class MetricsService {
 
   private readonly retentionRemoved = new Counter({
     name: 'se3_retention_removed_total',
-    help: 'Rows removed by retention: images, strangers\' images, events (with what belongs to them), quarantined events',
+    help: 'Rows removed by retention: images, strangers\' images, events (with what belongs to them), quarantined events, conflicting copies',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });

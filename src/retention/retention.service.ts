@@ -11,12 +11,14 @@ const RETENTION_LOCK_ID = 0x5e3_7e7e;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 type Batch = { hi: string | null; old: number; size: number };
+type RetainedTable = 'history_event' | 'quarantined_event' | 'event_conflict';
 
 /**
  * Removes what has been kept long enough, by age since it was received:
  * images after IMAGE_RETENTION_DAYS (the event stays), strangers' images after
  * STRANGER_IMAGE_RETENTION_DAYS, events with everything that belongs to them after
- * EVENT_RETENTION_DAYS, quarantined events after QUARANTINE_RETENTION_DAYS.
+ * EVENT_RETENTION_DAYS, quarantined events and conflicting copies of events (kept for review, like
+ * them) after QUARANTINE_RETENTION_DAYS.
  *
  * It walks the tables in id order, oldest first, in batches of RETENTION_BATCH_SIZE rows, one
  * short statement each, so that no lock is held for long and a run costs what it removes (ids
@@ -64,12 +66,13 @@ export class RetentionService {
   private async runTasks(dryRun: boolean): Promise<RetentionReport> {
     const days = (name: 'IMAGE_RETENTION_DAYS' | 'STRANGER_IMAGE_RETENTION_DAYS' | 'EVENT_RETENTION_DAYS' | 'QUARANTINE_RETENTION_DAYS') =>
       this.config.get(name, { infer: true });
-    const report: RetentionReport = { events: 0, quarantine: 0, images: 0, stranger_images: 0 };
+    const report: RetentionReport = { events: 0, quarantine: 0, conflicts: 0, images: 0, stranger_images: 0 };
     if (days('EVENT_RETENTION_DAYS') > 0) {
       report.events = await this.removeOldest('history_event', cutoff(days('EVENT_RETENTION_DAYS')), dryRun);
     }
     if (days('QUARANTINE_RETENTION_DAYS') > 0) {
       report.quarantine = await this.removeOldest('quarantined_event', cutoff(days('QUARANTINE_RETENTION_DAYS')), dryRun);
+      report.conflicts = await this.removeOldest('event_conflict', cutoff(days('QUARANTINE_RETENTION_DAYS')), dryRun);
     }
     // Images of events that go entirely are counted with the events (a dry run would otherwise count them twice).
     const eventsFrom = days('EVENT_RETENTION_DAYS') > 0 ? cutoff(days('EVENT_RETENTION_DAYS')) : new Date(0);
@@ -88,7 +91,7 @@ export class RetentionService {
   }
 
   /** Rows of `table` received before `before`, oldest first, with what cascades from them. */
-  private async removeOldest(table: 'history_event' | 'quarantined_event', before: Date, dryRun: boolean): Promise<number> {
+  private async removeOldest(table: RetainedTable, before: Date, dryRun: boolean): Promise<number> {
     let removed = 0;
     for (let after = '0'; ; ) {
       const batch = await this.oldPrefix(table, after, before);
@@ -143,7 +146,7 @@ export class RetentionService {
    * The next batch of rows after id `after`, in id order, and how far the old ones go: ids grow
    * with reception time, so the walk stops at the first row received after `before`.
    */
-  private async oldPrefix(table: 'history_event' | 'quarantined_event', after: string, before: Date): Promise<Batch> {
+  private async oldPrefix(table: RetainedTable, after: string, before: Date): Promise<Batch> {
     const [batch] = await this.dataSource.query(
       `WITH batch AS (
          SELECT "id", "received_at" < $2 AS old, row_number() OVER (ORDER BY "id") AS position
@@ -161,9 +164,18 @@ export class RetentionService {
     return row?.id ?? '0';
   }
 
+  /** On a connection of its own, without the service's statement timeout: vacuuming a large table takes what it takes. */
   private async vacuum(): Promise<void> {
-    for (const table of ['history_event_image', 'history_event', 'quarantined_event']) {
-      await this.dataSource.query(`VACUUM (SKIP_LOCKED) "${table}"`);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SET statement_timeout = 0');
+      for (const table of ['history_event_image', 'history_event', 'quarantined_event', 'event_conflict']) {
+        await runner.query(`VACUUM (SKIP_LOCKED) "${table}"`);
+      }
+    } finally {
+      await runner.query('RESET statement_timeout').catch(() => undefined);
+      await runner.release();
     }
   }
 }

@@ -18,15 +18,25 @@ export function assertBuilt(): void {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run "npm run build" first (npm test does)`);
 }
 
+export interface StartOptions {
+  timeoutMs?: number;
+  /** Another build of the service (a copy installed elsewhere); by default this checkout's. */
+  mainJs?: string;
+  /** The working folder, which a relative DATA_DIR (the default ./data) is taken from. */
+  cwd?: string;
+}
+
 /**
  * Starts the service with only `env` (and PATH, HOME) as its environment, and waits until it
  * listens (it says so at LOG_LEVEL log or more verbose).
  */
-export async function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+export async function startService(env: Record<string, string>, options: StartOptions = {}): Promise<ServiceProcess> {
+  const { timeoutMs = 30_000, mainJs = MAIN_JS, cwd } = options;
   assertBuilt();
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [mainJs], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -22,8 +22,9 @@ export interface TestApp {
 
 /**
  * The whole application, configured as main.ts configures it, on a fresh database of its own
- * (migrated at start-up, dropped by `close()`), or on `database` when given (a second instance
- * on the same database, which `close()` leaves). `env` holds settings as environment strings.
+ * (a copy of the run's migrated template, dropped by `close()`), or on `database` when given (a
+ * second instance on the same database, which `close()` leaves). `env` holds settings as
+ * environment strings.
  */
 export interface TestAppOptions {
   /** Receives every log line (JSON) the app writes; by default they are dropped. */
@@ -32,10 +33,12 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** Controllers of the test's own, served besides the app's (a route that exercises a mechanism). */
   controllers?: Type[];
+  /** Start on an empty database rather than a copy of the migrated template. */
+  emptyDatabase?: boolean;
 }
 
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = options.database ?? (await createTestDatabase());
+  const database = options.database ?? (await createTestDatabase({ empty: options.emptyDatabase }));
   const settings = validateEnvironment({
     NODE_ENV: 'test',
     LOG_LEVEL: options.logs ? 'log' : 'warn',

@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { AdminQueries } from '../admin-queries';
 import { EDGE_POINTS_OF_EVENTS_SQL, WATERMARK_SQL } from '../stats/event-stats.sql';
 import { DeviceListDto, EdgePointRow, mapDeviceList } from './dto/devices.dto';
 
 @Injectable()
 export class DevicesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly queries: AdminQueries) {}
 
   /**
    * The edge points as folded (`edge_point`), merged with the events not folded yet (ids above
    * the watermark), in one snapshot: exact, and without reading the folded events again.
    */
   async list(): Promise<DeviceListDto> {
-    const rows = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    const rows = await this.queries.read(async (manager) => {
       const [{ w }] = await manager.query(WATERMARK_SQL);
       return manager.query(
         `WITH recent AS (${EDGE_POINTS_OF_EVENTS_SQL('e.id > $1::bigint')})
@@ -27,7 +26,7 @@ export class DevicesService {
           ORDER BY 1, 2`,
         [w],
       ) as Promise<EdgePointRow[]>;
-    });
+    }, 'REPEATABLE READ');
     return mapDeviceList(rows);
   }
 }

@@ -1,4 +1,5 @@
 import { SqlParameters } from '../../database/entity-rows-sql';
+import { textPrefixEquals } from '../../database/long-text';
 import { EventCursor } from '../cursor';
 import type { EventListQueryDto } from './dto/event-query.dto';
 
@@ -24,11 +25,15 @@ export function eventFilterSql(query: EventListQueryDto, params: SqlParameters):
   const equals = (column: string, value: string | undefined, type = 'text') => {
     if (value !== undefined) conditions.push(`${column} = ${params.add(value, type)}`);
   };
+  // Indexed by their first characters (the text may be longer than an index entry): see long-text.ts.
+  const prefixEquals = (column: string, value: string | undefined) => {
+    if (value !== undefined) conditions.push(textPrefixEquals(column, params.add(value, 'text')));
+  };
   if (query.from) conditions.push(`e.event_time >= ${params.add(query.from, 'timestamptz')}`);
   if (query.to) conditions.push(`e.event_time < ${params.add(query.to, 'timestamptz')}`);
-  equals('e.dev_sno', query.dev_sno);
-  equals('e.ep_id', query.ep_id);
-  equals('e.identity_id', query.identity_id);
+  prefixEquals('e.dev_sno', query.dev_sno);
+  prefixEquals('e.ep_id', query.ep_id);
+  prefixEquals('e.identity_id', query.identity_id);
   equals('e.group_name', query.group_name);
   equals('e.want_action', query.want_action, 'varchar');
   if (query.device_ip !== undefined || query.device_type !== undefined) joinsExtData = true;

@@ -10,9 +10,10 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminApi } from '../../auth/admin-api-key.guard';
+import { ImageRoute } from '../../auth/admin-rate-limits';
 import { ErrorResponseDto } from '../../common/error-response';
 import { HistoryEventDto } from '../../events/dto/history-event.dto';
-import { IMAGE_CONTENT_TYPES } from '../../events/encoded-image';
+import { IMAGE_CONTENT_TYPES, servedContentType } from '../../events/encoded-image';
 import { EventIdParams, EventImageParams, EventListQueryDto } from './dto/event-query.dto';
 import { EventSummaryDto, EventSummaryQueryDto } from './dto/event-summary.dto';
 import { EventDetailDto, EventPageDto } from './dto/event.dto';
@@ -24,7 +25,7 @@ const BadRequest = () =>
 const NotFound = (what: string) => ApiNotFoundResponse({ type: ErrorResponseDto, description: what });
 
 /** True when If-None-Match lists the ETag (weak or strong), or is `*`. */
-function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   return ifNoneMatch.split(',').some((candidate) => {
     const tag = candidate.trim();
@@ -96,19 +97,20 @@ export class EventQueryController {
   @ApiResponse({ status: 304, description: 'Not modified: the If-None-Match ETag matches' })
   @BadRequest()
   @NotFound('No event with this id, or the event has no such image (or it was sent empty)')
+  @ImageRoute()
   async image(@Param() params: EventImageParams, @Req() req: Request, @Res() res: Response): Promise<void> {
     const ifNoneMatch = req.headers['if-none-match'];
     const image = await this.events.image(params.id, params.kind, !ifNoneMatch);
     const etag = `"${image.sha256.toString('hex')}"`;
     res.setHeader('ETag', etag);
-    // Personal data: kept by the admin's own client only. The bytes of an event's image never change.
-    res.setHeader('Cache-Control', 'private, max-age=86400');
+    // Personal data: kept by the admin's own client only, and revalidated at each use (304, cheap: the bytes never change), so that a signed-out console shows none from its cache.
+    res.setHeader('Cache-Control', 'private, no-cache');
     if (matchesEtag(ifNoneMatch, etag)) {
       res.status(304).end();
       return;
     }
     const { data } = image.data ? image : await this.events.image(params.id, params.kind, true);
-    res.setHeader('Content-Type', image.contentType);
+    res.setHeader('Content-Type', servedContentType(data!));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.status(200).send(data);
   }

@@ -1,14 +1,15 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { SqlParameters } from '../../database/entity-rows-sql';
 import type { ImageKind } from '../../events/dto/history-event.dto';
 import { HistoryEventImageEntity } from '../../events/entities/history-event-image.entity';
 import { HistoryEventEntity } from '../../events/entities/history-event.entity';
 import { rebuildHistoryEvent, StoredHistoryEvent } from '../../events/history-event.mapper';
+import { AdminQueries } from '../admin-queries';
 import { encodeEventCursor, EventOrder } from '../cursor';
 import { EventListQueryDto } from './dto/event-query.dto';
-import { EventDetailDto, EventPageDto, EventRow, mapEventDetail, mapEventItem } from './dto/event.dto';
+import { EventDetailDto, EventItemDto, EventPageDto, EventRow, mapEventDetail, mapEventItem } from './dto/event.dto';
 import { afterCursorSql, EventFilterSql, eventFilterSql } from './event-filters';
 
 /** The bytes of an image and what to answer with. */
@@ -20,32 +21,37 @@ export interface StoredImage {
 
 @Injectable()
 export class EventQueryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queries: AdminQueries,
+  ) {}
 
   /**
    * One page in (event_time, id) order, strictly after the cursor. The page's ids come from an
    * index walk; the rows to show are read for those ids only.
    */
-  async list(query: EventListQueryDto): Promise<EventPageDto> {
-    const cursor = query.decodedCursor();
-    const params = new SqlParameters();
-    const filter = eventFilterSql(query, params);
-    const conditions = cursor ? [...filter.conditions, afterCursorSql(cursor, params)] : filter.conditions;
-    const page = { from: fromSql(filter), conditions, order: query.order, size: query.limit + 1 };
-    const ids = filter.nameCondition
-      ? await this.pageByName(page, filter.nameCondition, params)
-      : await this.dataSource.query(pageSql(page), params.values);
-    const rows: EventRow[] = ids.length === 0 ? [] : await this.rowsOf(ids.map((row: { id: string }) => row.id), query.order);
-    const items = rows.slice(0, query.limit).map(mapEventItem);
-    const last = rows.length > query.limit ? items[items.length - 1] : undefined;
-    const answer: EventPageDto = {
-      items,
-      next_cursor: last
-        ? encodeEventCursor({ order: query.order, eventTimeMs: last.event_time.getTime(), id: last.id })
-        : null,
-    };
-    if (query.count) answer.total = await this.count(query);
-    return answer;
+  list(query: EventListQueryDto): Promise<EventPageDto> {
+    return this.queries.read(async (manager) => {
+      const cursor = query.decodedCursor();
+      const params = new SqlParameters();
+      const filter = eventFilterSql(query, params);
+      const conditions = cursor ? [...filter.conditions, afterCursorSql(cursor, params)] : filter.conditions;
+      const page = { from: fromSql(filter), conditions, order: query.order, size: query.limit + 1 };
+      const ids: { id: string }[] = filter.nameCondition
+        ? await this.pageByName(manager, page, filter.nameCondition, params)
+        : await manager.query(pageSql(page), params.values);
+      const rows = ids.length === 0 ? [] : await this.rowsOf(manager, ids.map((row) => row.id), query.order);
+      const items = rows.slice(0, query.limit).map(mapEventItem);
+      const last = rows.length > query.limit ? items[items.length - 1] : undefined;
+      const answer: EventPageDto = {
+        items,
+        next_cursor: last
+          ? encodeEventCursor({ order: query.order, eventTimeMs: last.event_time.getTime(), id: last.id })
+          : null,
+      };
+      if (query.count) answer.total = await this.count(manager, query);
+      return answer;
+    });
   }
 
   /**
@@ -55,35 +61,49 @@ export class EventQueryService {
    * rare, and the trigram index finds its few rows to sort. The planner, left to choose, picks
    * the trigram index for common names too once the table is large (and sorts thousands of rows).
    */
-  private async pageByName(page: PageSql, nameCondition: string, params: SqlParameters): Promise<{ id: string }[]> {
-    const walked: { id: string }[] = await this.dataSource.query(
+  private async pageByName(
+    manager: EntityManager,
+    page: PageSql,
+    nameCondition: string,
+    params: SqlParameters,
+  ): Promise<{ id: string }[]> {
+    const walked: { id: string }[] = await manager.query(
       `SELECT id FROM (${pageSql({ ...page, size: NAME_WALK_ROWS, columns: 'e.id, e.event_time, e.identity_name' })}) AS walked
         WHERE ${nameCondition.replace('e.identity_name', 'walked.identity_name')}
         ORDER BY walked.event_time ${direction(page.order)}, walked.id ${direction(page.order)} LIMIT ${page.size}`,
       params.values,
     );
     if (walked.length === page.size) return walked;
-    return this.dataSource.transaction(async (manager) => {
-      // Rare: the rows come from the trigram index (with the other filters' indexes), then are sorted.
-      await manager.query('SET LOCAL enable_indexscan = off');
-      await manager.query('SET LOCAL enable_indexonlyscan = off');
-      return manager.query(pageSql({ ...page, conditions: [...page.conditions, nameCondition] }), params.values);
-    });
+    // Rare: the rows come from the trigram index (with the other filters' indexes), then are sorted.
+    await manager.query('SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off');
+    const found: { id: string }[] = await manager.query(
+      pageSql({ ...page, conditions: [...page.conditions, nameCondition] }),
+      params.values,
+    );
+    await manager.query('RESET enable_indexscan; RESET enable_indexonlyscan');
+    return found;
   }
 
   /** The rows of the page's events, in the page's order. */
-  private rowsOf(ids: string[], order: EventOrder): Promise<EventRow[]> {
-    return this.dataSource.query(
+  private rowsOf(manager: EntityManager, ids: string[], order: EventOrder): Promise<EventRow[]> {
+    return manager.query(
       `SELECT e.id, e.received_at, e.identity_id, e.identity_name, e.group_name, e.timestamp_ms::text, e.event_time,
               e.score, e.want_action, x.device_ip, x.ep_id, x.person_type, x.device_type, x.dev_sno,
               coalesce((SELECT json_agg(json_build_object('kind', i.kind, 'content_type', i.content_type,
                                                           'byte_size', i.byte_size, 'sha256', encode(i.sha256, 'hex')))
-                          FROM history_event_image i WHERE i.event_id = e.id), '[]') AS images
+                          FROM history_event_image i WHERE i.event_id = e.id), '[]') AS images,
+              (SELECT f.fiqa_result FROM history_event_fiqa f WHERE f.event_id = e.id AND f.source = 'box') AS fiqa_result
          FROM history_event e JOIN history_event_ext_data x ON x.event_id = e.id
         WHERE e.id = ANY($1::bigint[])
         ORDER BY e.event_time ${direction(order)}, e.id ${direction(order)}`,
       [ids],
     );
+  }
+
+  /** The list items of these events (the live feed's), newest first. */
+  async itemsByIds(ids: string[]): Promise<EventItemDto[]> {
+    if (ids.length === 0) return [];
+    return (await this.rowsOf(this.dataSource.manager, ids, 'newest')).map(mapEventItem);
   }
 
   async detail(id: string): Promise<EventDetailDto> {
@@ -126,11 +146,11 @@ export class EventQueryService {
     return { contentType: image.contentType, sha256: image.sha256, data: image.data };
   }
 
-  private async count(query: EventListQueryDto): Promise<number> {
+  private async count(manager: EntityManager, query: EventListQueryDto): Promise<number> {
     const params = new SqlParameters();
     const filter = eventFilterSql(query, params);
     const conditions = filter.nameCondition ? [...filter.conditions, filter.nameCondition] : filter.conditions;
-    const [{ total }] = await this.dataSource.query(
+    const [{ total }] = await manager.query(
       `SELECT count(*)::bigint AS total FROM ${fromSql(filter)} ${where(conditions)}`,
       params.values,
     );

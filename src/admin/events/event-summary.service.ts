@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { FieldErrorsException } from '../../common/error-response';
 import { SqlParameters } from '../../database/entity-rows-sql';
+import { AdminQueries } from '../admin-queries';
 import { SLOT_MINUTES } from '../stats/entities/event-count-slot.entity';
 import { DIMENSION_SQL, WATERMARK_SQL } from '../stats/event-stats.sql';
 import {
   EventSummaryDto,
   EventSummaryQueryDto,
   mapEventSummary,
-  MAX_SUMMARY_BUCKETS,
+  MAX_SUMMARY_DAYS,
   SummaryRow,
 } from './dto/event-summary.dto';
 import { TimeZones } from './time-zones';
 
 const SLOT_MS = SLOT_MINUTES * 60_000;
-const BUCKET_MS = { hour: 3_600_000, day: 86_400_000 };
+const DAY_MS = 86_400_000;
 
 /**
  * Counts events per hour or day of a time zone. The folded events come from the 15-minute
@@ -26,26 +26,28 @@ const BUCKET_MS = { hour: 3_600_000, day: 86_400_000 };
 @Injectable()
 export class EventSummaryService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queries: AdminQueries,
     private readonly timeZones: TimeZones,
   ) {}
 
   async summarize(query: EventSummaryQueryDto): Promise<EventSummaryDto> {
     const tz = await this.timeZones.resolve(query.tz);
-    const span = query.to.getTime() - query.from.getTime();
-    if (span / BUCKET_MS[query.bucket] > MAX_SUMMARY_BUCKETS) {
+    const maxDays = MAX_SUMMARY_DAYS[query.bucket];
+    if (query.to.getTime() - query.from.getTime() > maxDays * DAY_MS) {
       throw new FieldErrorsException('the request is not valid', [
         {
           field: 'to',
-          message: `the range holds more than ${MAX_SUMMARY_BUCKETS} ${query.bucket} buckets: narrow it${query.bucket === 'hour' ? ' or use bucket=day' : ''}`,
+          message: `from-to spans more than ${maxDays} days, the most with bucket=${query.bucket}: narrow it${query.bucket === 'hour' ? ' or use bucket=day' : ''}`,
         },
       ]);
     }
-    const rows = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    const rows = await this.queries.read(async (manager) => {
       const [{ w }] = await manager.query(WATERMARK_SQL);
+      // One person's events are few, and the slot counts are not kept per person: they are counted from the events.
+      if (query.identity_id !== undefined) return this.fromEvents(manager, query, tz);
       const fromSlots = await this.fromSlots(manager, query, tz, w);
       return fromSlots ?? this.fromEvents(manager, query, tz);
-    });
+    }, 'REPEATABLE READ');
     return mapEventSummary(query, tz, rows);
   }
 
@@ -85,7 +87,8 @@ export class EventSummaryService {
     const parts = [events(fromMs, toMs, `e.id > ${w}`)];
     if (innerFrom < innerTo) {
       parts.push(
-        `SELECT s.slot AS t, s.value, s.event_count AS n FROM event_count_slot s
+        `SELECT s.slot AS t, v.value, s.event_count AS n
+           FROM event_count_slot s JOIN event_count_value v ON v.id = s.value_id
           WHERE s.dimension = ${params.add(query.group_by ?? 'want_action', 'varchar')}
             AND s.slot >= ${params.add(new Date(innerFrom), 'timestamptz')} AND s.slot < ${params.add(new Date(innerTo), 'timestamptz')}`,
       );
@@ -105,7 +108,7 @@ export class EventSummaryService {
     );
   }
 
-  /** From the events alone: exact in any zone, and as slow as the range is full. */
+  /** From the events alone (of one person with `identity_id`): exact in any zone, and as slow as the range is full. */
   private async fromEvents(manager: EntityManager, query: EventSummaryQueryDto, tz: string): Promise<SummaryRow[]> {
     const params = new SqlParameters();
     const dimension = DIMENSION_SQL[query.group_by ?? 'want_action'];
@@ -117,6 +120,7 @@ export class EventSummaryService {
          FROM (SELECT date_trunc(${bucket}, e.event_time, ${zone}) AS start, ${dimension.value} AS value, count(*) AS count
                  FROM history_event e ${dimension.needsExtData ? 'JOIN history_event_ext_data x ON x.event_id = e.id' : ''}
                 WHERE e.event_time >= ${params.add(query.from, 'timestamptz')} AND e.event_time < ${params.add(query.to, 'timestamptz')}
+                  ${query.identity_id !== undefined ? `AND e.identity_id = ${params.add(query.identity_id, 'text')}` : ''}
                 GROUP BY 1, 2) AS buckets
         ORDER BY start, value`,
       params.values,

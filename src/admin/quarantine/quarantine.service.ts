@@ -5,6 +5,7 @@ import { ErrorResponse, FieldErrorsException } from '../../common/error-response
 import { splitPage } from '../../common/id-cursor';
 import { QuarantinedEventEntity } from '../../events/entities/quarantined-event.entity';
 import { HistoryEventIngestService, IngestResult } from '../../events/history-event-ingest.service';
+import { AdminQueries } from '../admin-queries';
 import {
   mapQuarantinedEvent,
   mapQuarantinedEventDetail,
@@ -22,6 +23,7 @@ export class QuarantineService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ingestService: HistoryEventIngestService,
+    private readonly queries: AdminQueries,
   ) {
     this.quarantine = dataSource.getRepository(QuarantinedEventEntity);
   }
@@ -29,7 +31,7 @@ export class QuarantineService {
   /** Newest first, without the payloads (they may hold images). */
   async list(query: QuarantineListQueryDto): Promise<QuarantinePageDto> {
     const before = query.decodedCursor();
-    const rows = await this.quarantine.find({
+    const rows = await this.queries.read((manager) => manager.getRepository(QuarantinedEventEntity).find({
       select: {
         id: true,
         receivedAt: true,
@@ -47,7 +49,7 @@ export class QuarantineService {
       },
       order: { id: 'DESC' },
       take: query.limit + 1,
-    });
+    }));
     const page = splitPage(rows, query.limit, (row) => row.id);
     return { items: page.rows.map(mapQuarantinedEvent), next_cursor: page.next_cursor };
   }
@@ -59,7 +61,8 @@ export class QuarantineService {
   /**
    * Validates the stored event again, as an upload from the same address (a form upload is
    * stored already converted to its JSON event). When it passes, it is stored like any upload
-   * (a duplicate of a stored event answers with that event) and the quarantine row records the
+   * (a duplicate of a stored event answers with that event, a differing copy of one is kept as
+   * a conflict of that event) and the quarantine row records the
    * event id; a second replay answers with the same id. When it still fails: 422 with the errors.
    */
   async replay(id: string): Promise<ReplayResultDto> {
@@ -77,7 +80,12 @@ export class QuarantineService {
     );
     // A concurrent replay marked it first: answer as it did.
     if (!marked) return replayedAlready(await this.find(id));
-    return { event_id: result.id, result: result.result, replayed_at: marked.replayed_at };
+    return {
+      event_id: result.id,
+      result: result.result,
+      replayed_at: marked.replayed_at,
+      ...(result.result === 'conflict' ? { conflict_id: result.conflict_id } : {}),
+    };
   }
 
   private async ingest(row: QuarantinedEventEntity): Promise<IngestResult[]> {

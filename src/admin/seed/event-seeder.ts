@@ -125,7 +125,7 @@ export async function seedEvents(dataSource: DataSource, options: SeedOptions): 
       log('folding did not settle (uploads in flight?): the service folds them within seconds');
     }
     log('analysing the tables');
-    for (const table of ['history_event', 'history_event_ext_data', 'history_event_fiqa', 'history_event_image', 'edge_point', 'event_count_slot', 'quarantined_event']) {
+    for (const table of ['history_event', 'history_event_ext_data', 'history_event_fiqa', 'history_event_image', 'edge_point', 'event_count_slot', 'event_count_value', 'quarantined_event']) {
       await runner.query(`VACUUM (ANALYZE) ${table}`);
     }
     return { events: seeded, quarantined, milliseconds: Date.now() - started };

@@ -34,7 +34,12 @@ async function main(): Promise<void> {
   const settings = validateEnvironment(process.env);
   const embedded = settings.DATABASE_URL
     ? undefined
-    : await EmbeddedPostgres.start({ dataDir: resolve(settings.DATA_DIR), port: settings.EMBEDDED_PG_PORT, database: 'se3_events' });
+    : await EmbeddedPostgres.start({
+        dataDir: resolve(settings.DATA_DIR),
+        port: settings.EMBEDDED_PG_PORT,
+        database: 'se3_events',
+        systemDir: settings.EMBEDDED_PG_SYSTEM_DIR,
+      });
   const dataSource = await new DataSource(typeOrmOptions(settings.DATABASE_URL ?? embedded!.url, 2)).initialize();
   try {
     const applied = await runMigrations(dataSource);

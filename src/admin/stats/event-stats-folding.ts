@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
+import { textDigestEquals } from '../../database/long-text';
 import { SUMMARY_DIMENSIONS } from './entities/event-count-slot.entity';
 import { DIMENSION_SQL, EDGE_POINTS_OF_EVENTS_SQL, SLOT_OF_EVENT_TIME } from './event-stats.sql';
 
@@ -98,21 +99,31 @@ export class EventStatsFolding {
        edge_points AS (
          INSERT INTO edge_point (dev_sno, ep_id, device_ip, device_type, first_event_time, last_event_time, event_count)
          SELECT dev_sno, ep_id, device_ip, device_type, first_event_time, last_event_time, event_count FROM batch
-         ON CONFLICT (dev_sno, ep_id) DO UPDATE SET
+         ON CONFLICT ((text_digest(dev_sno)), (text_digest(ep_id))) DO UPDATE SET
            device_ip = CASE WHEN EXCLUDED.last_event_time >= edge_point.last_event_time THEN EXCLUDED.device_ip ELSE edge_point.device_ip END,
            device_type = CASE WHEN EXCLUDED.last_event_time >= edge_point.last_event_time THEN EXCLUDED.device_type ELSE edge_point.device_type END,
            first_event_time = least(edge_point.first_event_time, EXCLUDED.first_event_time),
            last_event_time = greatest(edge_point.last_event_time, EXCLUDED.last_event_time),
            event_count = edge_point.event_count + EXCLUDED.event_count
        ),
-       slots AS (
-         INSERT INTO event_count_slot (dimension, slot, value, event_count)
-         SELECT d.dimension, ${SLOT_OF_EVENT_TIME}, d.value, count(*)
+       counted AS MATERIALIZED (
+         SELECT d.dimension, ${SLOT_OF_EVENT_TIME} AS slot, d.value, count(*) AS n
            FROM history_event e JOIN history_event_ext_data x ON x.event_id = e.id
           CROSS JOIN LATERAL (VALUES ${dimensions.join(', ')}) AS d(dimension, value)
           WHERE e.id > $1::bigint AND e.id <= $2::bigint
           GROUP BY 1, 2, 3
-         ON CONFLICT (dimension, slot, value) DO UPDATE SET event_count = event_count_slot.event_count + EXCLUDED.event_count
+       ),
+       new_values AS (
+         INSERT INTO event_count_value (value) SELECT DISTINCT value FROM counted
+         ON CONFLICT ((text_digest(value))) DO NOTHING RETURNING id, value
+       ),
+       slots AS (
+         INSERT INTO event_count_slot (dimension, slot, value_id, event_count)
+         SELECT c.dimension, c.slot, coalesce(n.id, v.id), c.n
+           FROM counted c
+           LEFT JOIN new_values n ON n.value = c.value
+           LEFT JOIN event_count_value v ON ${textDigestEquals('v.value', 'c.value')}
+         ON CONFLICT (dimension, slot, value_id) DO UPDATE SET event_count = event_count_slot.event_count + EXCLUDED.event_count
        ),
        watermark AS (
          UPDATE event_stats_watermark SET folded_up_to = $2::bigint, folded_at = now() WHERE id = 1

@@ -35,7 +35,11 @@ export const PERSON_TYPES = [1, 2, 3, 4, 5] as const;
 export const DEFAULT_PERSON_TYPE = 1;
 /** 9999-12-31T23:59:59.999Z: the last millisecond a timestamptz column and a JS Date share. */
 export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
-export const MAX_TEXT_LENGTH = 256;
+/**
+ * The longest text field (names, groups, ids, ep_id, dev_sno, device_ip...): the vendor sets no
+ * limit; this one keeps a single event bounded. Longer: the event is quarantined, naming the field.
+ */
+export const MAX_TEXT_LENGTH = 4096;
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 

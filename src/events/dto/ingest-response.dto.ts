@@ -4,13 +4,23 @@ import type { IngestResult } from '../history-event-ingest.service';
 
 export class IngestResultDto {
   @ApiProperty({
-    description: 'The event id (stored, duplicate: the original) or the quarantine id (quarantined)',
+    description: 'The event id (stored; duplicate and conflict: the stored original) or the quarantine id (quarantined)',
     example: '41',
   })
   id: string;
 
-  @ApiProperty({ enum: ['stored', 'duplicate', 'quarantined'] })
+  @ApiProperty({
+    enum: ['stored', 'duplicate', 'conflict', 'quarantined'],
+    description:
+      'stored: a new event; duplicate: the same event, stored before, nothing written; conflict: an event with the same dedup key but other content was stored before: this copy is kept apart (conflict_id), without hook; quarantined: failed validation, kept aside',
+  })
   result: IngestResult['result'];
+
+  @ApiPropertyOptional({ description: 'With conflict: the kept copy (GET /api/conflicts/{id})', example: '7' })
+  conflict_id?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'With conflict: the fields in which the copy differs', example: ['want_action'] })
+  differences?: string[];
 
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Why it was quarantined' })
   errors?: FieldErrorDto[];

@@ -16,9 +16,11 @@ export type UnknownFields = JsonObject;
 @Entity('history_event')
 @Check('history_event_want_action', `"want_action" IN ('0', '1001', '1002')`)
 @Index('history_event_time', ['eventTime', 'id'])
-@Index('history_event_dev_sno_time', ['devSno', 'eventTime', 'id'])
-@Index('history_event_ep_id_time', ['epId', 'eventTime', 'id'])
-@Index('history_event_identity_id_time', ['identityId', 'eventTime', 'id'])
+// These three index left(column, 256), not the text, which can be longer than a btree entry
+// (src/database/long-text.ts); the migrations create them.
+@Index('history_event_dev_sno_time', { synchronize: false })
+@Index('history_event_ep_id_time', { synchronize: false })
+@Index('history_event_identity_id_time', { synchronize: false })
 @Index('history_event_person_type_time', ['personType', 'eventTime', 'id'])
 @Index('history_event_want_action_time', ['wantAction', 'eventTime', 'id'])
 // A GIN trigram index (pg_trgm) for case-insensitive substring search on identity_name. TypeORM
@@ -32,6 +34,14 @@ export class HistoryEventEntity {
   /** First 16 bytes of sha256 over the fields that identify an event: replays collide here. */
   @Column({ name: 'dedup_key', type: 'bytea', unique: true })
   dedupKey: Buffer;
+
+  /**
+   * First 16 bytes of sha256 over the whole event as sent (images by their sha256): a later copy
+   * with the same dedup key but other content is a conflict. Null for events stored before it
+   * existed, until a copy arrives (it is then worked out from the rows).
+   */
+  @Column({ name: 'content_key', type: 'bytea', nullable: true })
+  contentKey: Buffer | null;
 
   @Column({ name: 'identity_id', type: 'text' })
   identityId: string;

@@ -24,6 +24,13 @@ export class QuarantinedEventEntity {
   @Column({ type: 'text' })
   payload: string;
 
+  /**
+   * The event's bytes as received, when they are not valid UTF-8: decoding put U+FFFD in the
+   * place of some, so `payload` is not what the box sent. Null otherwise.
+   */
+  @Column({ name: 'raw_bytes', type: 'bytea', nullable: true })
+  rawBytes: Buffer | null;
+
   @Column({ type: 'varchar', length: 8 })
   format: UploadFormat;
 

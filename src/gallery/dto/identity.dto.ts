@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
-import { IMAGE_KINDS, ImageKind } from '../../events/dto/history-event.dto';
+import { IsDatabaseId, QueryText } from '../../common/query-params';
+import { IMAGE_KINDS, ImageKind, MAX_TEXT_LENGTH } from '../../events/dto/history-event.dto';
 import { HOOK_TYPES, HookType } from '../../hooks/entities/hook.entity';
 import { GALLERY_OUTCOMES, GalleryChangeEntity, GalleryOutcome } from '../entities/gallery-change.entity';
 import type { GalleryFaceEntity } from '../entities/gallery-face.entity';
@@ -10,14 +11,12 @@ import type { GalleryIdentityEntity } from '../entities/gallery-identity.entity'
 export class IdentityListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only the identities of this gallery group, exactly', example: 'default_group' })
   @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @QueryText(MAX_TEXT_LENGTH)
   group_name?: string;
 
   @ApiPropertyOptional({ description: "Only the identity with this box identity_id, exactly", example: '1602612036.3828533' })
   @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @QueryText(MAX_TEXT_LENGTH)
   identity_id?: string;
 }
 
@@ -26,6 +25,16 @@ export class GalleryChangeListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(GALLERY_OUTCOMES, { message: `outcome must be one of ${GALLERY_OUTCOMES.join(', ')}` })
   outcome?: GalleryOutcome;
+
+  @ApiPropertyOptional({ enum: HOOK_TYPES, description: 'Only the changes of this hook type' })
+  @IsOptional()
+  @IsIn(HOOK_TYPES, { message: `hook_type must be one of ${HOOK_TYPES.join(', ')}` })
+  hook_type?: HookType;
+
+  @ApiPropertyOptional({ description: 'Only what the gallery did with the hooks of this event', example: '41' })
+  @IsOptional()
+  @IsDatabaseId({ message: 'event_id must be an event id (a positive whole number)' })
+  event_id?: string;
 }
 
 export class IdentityIdParamsDto {
@@ -58,6 +67,9 @@ export class IdentityDto {
 
   @ApiProperty({ description: "Where the current face's bytes are served (admin API key required)", example: '/api/identities/7/face' })
   face_url: string;
+
+  @ApiProperty({ description: 'A small WebP copy of the current face (`?size=96|192|384`)', example: '/api/identities/7/face/thumbnail' })
+  face_thumbnail_url: string;
 }
 
 export class GalleryFaceDto {
@@ -81,6 +93,9 @@ export class GalleryFaceDto {
 
   @ApiProperty({ format: 'uuid', description: 'The hook that brought it' })
   hook_id: string;
+
+  @ApiProperty({ description: 'A small WebP copy of this face (`?size=96|192|384`)', example: '/api/gallery/faces/12/thumbnail' })
+  thumbnail_url: string;
 
   @ApiProperty({ format: 'date-time' })
   created_at: string;
@@ -155,6 +170,7 @@ export function mapIdentity(identity: GalleryIdentityEntity): IdentityDto {
     created_at: identity.createdAt.toISOString(),
     updated_at: identity.updatedAt.toISOString(),
     face_url: `/api/identities/${identity.id}/face`,
+    face_thumbnail_url: `/api/identities/${identity.id}/face/thumbnail`,
   };
 }
 
@@ -167,6 +183,7 @@ export function mapGalleryFace(face: GalleryFaceEntity): GalleryFaceDto {
     sha256: face.sha256.toString('hex'),
     event_id: face.eventId,
     hook_id: face.hookId,
+    thumbnail_url: `/api/gallery/faces/${face.id}/thumbnail`,
     created_at: face.createdAt.toISOString(),
     replaced_at: face.replacedAt?.toISOString() ?? null,
   };

@@ -16,6 +16,8 @@ export type GalleryOutcome = (typeof GALLERY_OUTCOMES)[number];
 @Check('gallery_change_outcome', `"outcome" IN ('registered', 'already_registered', 'identity_created', 'face_replaced', 'rejected')`)
 @Index('gallery_change_of_identity', ['galleryIdentityId', 'id'])
 @Index('gallery_change_by_outcome', ['outcome', 'id'])
+// The console's counts of what the gallery did in a time range (registered vs refused today).
+@Index('gallery_change_created_at', ['createdAt'])
 export class GalleryChangeEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

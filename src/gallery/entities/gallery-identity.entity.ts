@@ -2,7 +2,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A person in the platform's copy of the face gallery, known by the box's (group_name, identity_id). */
 @Entity('gallery_identity')
-@Index('gallery_identity_key', ['groupName', 'identityId'], { unique: true })
+// Unique (text_digest(group_name), text_digest(identity_id)): the texts can be longer than a
+// btree entry. Created by the migration (src/database/long-text.ts).
+@Index('gallery_identity_key', { synchronize: false })
 export class GalleryIdentityEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
+import { IsDatabaseId } from '../../common/query-params';
 import { IMAGE_KINDS, ImageKind } from '../../events/dto/history-event.dto';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../entities/hook-delivery.entity';
 import { HOOK_TYPES, HookType } from '../entities/hook.entity';
@@ -15,6 +16,11 @@ export class HookListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
   status?: DeliveryStatus;
+
+  @ApiPropertyOptional({ description: 'Only the hooks this event caused', example: '41' })
+  @IsOptional()
+  @IsDatabaseId({ message: 'event_id must be an event id (a positive whole number)' })
+  event_id?: string;
 }
 
 export class HookIdParamsDto {

@@ -12,7 +12,9 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 @Entity('hook_delivery')
 @Check('hook_delivery_status', `"status" IN ('pending', 'delivered', 'dead')`)
 @Index('hook_delivery_due', ['nextAttemptAt', 'hookSeq'], { where: `"status" = 'pending'` })
-@Index('hook_delivery_pending_in_order', ['subscriber', 'orderingKey', 'hookSeq'], { where: `"status" = 'pending'` })
+// (subscriber, left(ordering_key, 256), hook_seq) WHERE pending: an ordering key is an
+// identity_id, which can be longer than a btree entry (src/database/long-text.ts). Created by the migration.
+@Index('hook_delivery_pending_in_order', { synchronize: false })
 @Index('hook_delivery_by_status', ['status', 'hookSeq'])
 export class HookDeliveryEntity {
   @PrimaryColumn({ name: 'hook_seq', type: 'bigint' })

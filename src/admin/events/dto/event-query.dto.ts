@@ -1,4 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
@@ -8,7 +7,6 @@ import {
   IsOptional,
   IsString,
   Max,
-  MaxLength,
   Min,
   ValidateBy,
   ValidationArguments,
@@ -22,17 +20,13 @@ import {
   WantAction,
 } from '../../../events/dto/history-event.dto';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../common/page-query.dto';
-import { IsDatabaseId, IsNotBelow, ToBoolean, ToNumber, ToNumberList } from '../../../common/query-params';
+import { IsDatabaseId, IsNotBelow, QueryText, ToBoolean, ToNumber, ToNumberList } from '../../../common/query-params';
 import { decodeEventCursor, EventCursor, EventOrder } from '../../cursor';
 import { INSTANT_FORMAT, IsInstant, ToInstant } from '../../instant-params';
 
 export const EVENT_ORDERS: EventOrder[] = ['newest', 'oldest'];
 
-const Text = () =>
-  applyDecorators(
-    IsString({ message: '$property must be given once, as text' }),
-    MaxLength(MAX_TEXT_LENGTH, { message: `$property must be at most ${MAX_TEXT_LENGTH} characters` }),
-  );
+const Text = () => QueryText(MAX_TEXT_LENGTH);
 
 /** A cursor from an earlier page of the same order; decoded into `EventCursor`. */
 function IsEventCursor(): PropertyDecorator {

@@ -3,11 +3,15 @@ import { IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validato
 import { SUMMARY_DIMENSIONS, SummaryDimension } from '../../stats/entities/event-count-slot.entity';
 import { IsNotBelow } from '../../../common/query-params';
 import { INSTANT_FORMAT, IsInstant, ToInstant } from '../../instant-params';
+import { MAX_TEXT_LENGTH } from '../../../events/dto/history-event.dto';
 
 export const SUMMARY_BUCKETS = ['hour', 'day'] as const;
 export type SummaryBucket = (typeof SUMMARY_BUCKETS)[number];
-/** Bounds the answer: 10,000 hours is 14 months, 10,000 days 27 years. */
-export const MAX_SUMMARY_BUCKETS = 10_000;
+/**
+ * The longest range a summary covers: a quarter by hour, three years by day. Its cost grows with
+ * the range (15-minute slots x values); 27 years by day held the database for ~1.7 s.
+ */
+export const MAX_SUMMARY_DAYS: Record<SummaryBucket, number> = { hour: 92, day: 1_096 };
 
 export class EventSummaryQueryDto {
   @ApiProperty({ type: String, description: `Start of the range (inclusive): ${INSTANT_FORMAT}`, example: '2024-03-01T00:00:00+01:00' })
@@ -31,6 +35,15 @@ export class EventSummaryQueryDto {
   @IsOptional()
   @IsIn(SUMMARY_DIMENSIONS, { message: `$property must be one of ${SUMMARY_DIMENSIONS.join(', ')}` })
   group_by?: SummaryDimension;
+
+  @ApiPropertyOptional({
+    description: "Only this person's events (the box's identity_id, exactly): a person page's activity over time",
+    example: '13435454',
+  })
+  @IsOptional()
+  @IsString({ message: '$property must be given once, as text' })
+  @MaxLength(MAX_TEXT_LENGTH, { message: `$property must be at most ${MAX_TEXT_LENGTH} characters` })
+  identity_id?: string;
 
   @ApiPropertyOptional({
     description: 'IANA time zone the hours and days are counted in (daylight-saving changes included)',

@@ -5,6 +5,7 @@ import type { StoredHistoryEvent } from '../../../events/history-event.mapper';
 
 /** Where an image of an event is served (with the admin API key). */
 export const imageUrl = (eventId: string, kind: ImageKind) => `/api/events/${eventId}/images/${kind}`;
+export const thumbnailUrl = (eventId: string, kind: ImageKind) => `${imageUrl(eventId, kind)}/thumbnail`;
 
 export class EventImageDto {
   @ApiProperty({
@@ -23,6 +24,14 @@ export class EventImageDto {
 
   @ApiProperty({ description: 'sha256 of the bytes, hex (also the ETag of the image)' })
   sha256: string;
+
+  @ApiProperty({
+    description: 'A small WebP copy (`?size=96|192|384`); null when the box sent the image empty',
+    type: String,
+    nullable: true,
+    example: '/api/events/41/images/spot_pic/thumbnail',
+  })
+  thumbnail_url: string | null;
 }
 
 /** The images an event carries, by kind; a kind the box did not send is absent. */
@@ -88,6 +97,13 @@ export class EventItemDto {
 
   @ApiProperty({ type: EventImagesDto })
   images: EventImagesDto;
+
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: "The box's face-quality verdict (ext_data.box_fiqa_info.fiqa_result); null when it sent none",
+  })
+  fiqa_result: boolean | null;
 }
 
 export class EventPageDto {
@@ -152,6 +168,7 @@ export interface EventRow {
   device_type: string;
   dev_sno: string;
   images: ImageRow[];
+  fiqa_result: boolean | null;
 }
 
 export function mapEventImages(eventId: string, images: ImageRow[]): EventImagesDto {
@@ -162,6 +179,7 @@ export function mapEventImages(eventId: string, images: ImageRow[]): EventImages
     if (!image) continue;
     mapped[kind] = {
       url: image.byte_size > 0 ? imageUrl(eventId, kind) : null,
+      thumbnail_url: image.byte_size > 0 ? thumbnailUrl(eventId, kind) : null,
       content_type: image.content_type,
       byte_size: image.byte_size,
       sha256: image.sha256,
@@ -189,6 +207,7 @@ export function mapEventItem(row: EventRow): EventItemDto {
       dev_sno: row.dev_sno,
     },
     images: mapEventImages(row.id, row.images),
+    fiqa_result: row.fiqa_result,
   };
 }
 
@@ -196,6 +215,7 @@ export function mapEventItem(row: EventRow): EventItemDto {
 export function mapEventDetail(event: StoredHistoryEvent): EventDetailDto {
   const { extData } = event;
   const fiqa = (source: 'grab' | 'box') => event.fiqa.find((row) => row.source === source)?.raw ?? {};
+  const verdict = event.fiqa.find((row) => row.source === 'box')?.fiqaResult;
   return {
     id: event.id,
     received_at: event.receivedAt,
@@ -228,5 +248,6 @@ export function mapEventDetail(event: StoredHistoryEvent): EventDetailDto {
         sha256: image.sha256.toString('hex'),
       })),
     ),
+    fiqa_result: verdict ?? null,
   };
 }

@@ -1,16 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { FieldErrorDto } from '../../../common/error-response';
 import { PageQueryDto } from '../../../common/page-query.dto';
-import { IsDatabaseId, ToBoolean } from '../../../common/query-params';
+import { IsDatabaseId, QueryText, ToBoolean } from '../../../common/query-params';
 import { MAX_TEXT_LENGTH } from '../../../events/dto/history-event.dto';
 import type { QuarantinedEventEntity, UploadFormat } from '../../../events/entities/quarantined-event.entity';
 
 export class QuarantineListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: "Only the rejects of this box (ext_data.dev_sno, when it could be read)" })
   @IsOptional()
-  @IsString({ message: '$property must be given once, as text' })
-  @MaxLength(MAX_TEXT_LENGTH, { message: `$property must be at most ${MAX_TEXT_LENGTH} characters` })
+  @QueryText(MAX_TEXT_LENGTH)
   dev_sno?: string;
 
   @ApiPropertyOptional({ description: 'true: only those replayed into events; false: only those still waiting', type: Boolean })
@@ -55,6 +54,14 @@ export class QuarantinedEventDto {
 export class QuarantinedEventDetailDto extends QuarantinedEventDto {
   @ApiProperty({ description: 'The event as it was uploaded (any JSON value)' })
   event: unknown;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'byte',
+    description: "The event's bytes as received (base64) when they were not valid UTF-8: `event` then shows U+FFFD for them",
+  })
+  raw_bytes_base64: string | null;
 }
 
 export class QuarantinePageDto {
@@ -65,7 +72,7 @@ export class QuarantinePageDto {
   next_cursor: string | null;
 }
 
-export const REPLAY_RESULTS = ['stored', 'duplicate', 'already_replayed'] as const;
+export const REPLAY_RESULTS = ['stored', 'duplicate', 'conflict', 'already_replayed'] as const;
 
 export class ReplayResultDto {
   @ApiProperty({ description: 'The id of the event it became', example: '42' })
@@ -73,9 +80,13 @@ export class ReplayResultDto {
 
   @ApiProperty({
     enum: REPLAY_RESULTS,
-    description: 'stored: a new event; duplicate: the same event was stored before; already_replayed: an earlier replay stored it',
+    description:
+      'stored: a new event; duplicate: the same event was stored before; conflict: an event with its dedup key but other content was stored before, and this one is kept as a conflict of it (conflict_id); already_replayed: an earlier replay stored it',
   })
   result: (typeof REPLAY_RESULTS)[number];
+
+  @ApiPropertyOptional({ description: 'With result conflict: the conflict it was kept as (GET /api/conflicts/{id})', example: '7' })
+  conflict_id?: string;
 
   @ApiProperty()
   replayed_at: Date;
@@ -95,7 +106,7 @@ export function mapQuarantinedEvent(row: QuarantinedEventEntity): QuarantinedEve
 }
 
 export function mapQuarantinedEventDetail(row: QuarantinedEventEntity): QuarantinedEventDetailDto {
-  return { ...mapQuarantinedEvent(row), event: JSON.parse(row.payload) };
+  return { ...mapQuarantinedEvent(row), event: JSON.parse(row.payload), raw_bytes_base64: row.rawBytes?.toString('base64') ?? null };
 }
 
 export function replayedAlready(row: QuarantinedEventEntity): ReplayResultDto {

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintAsNumber } from '../../../events/entities/column-transformers';
 
 /**
@@ -6,12 +6,18 @@ import { bigintAsNumber } from '../../../events/entities/column-transformers';
  * Written only by the stats folder (never by the ingest statement), from events it has folded.
  */
 @Entity('edge_point')
+// Unique (text_digest(dev_sno), text_digest(ep_id)): the texts can be longer than a btree entry.
+// Created by the migration (src/database/long-text.ts).
+@Index('edge_point_key', { synchronize: false })
 export class EdgePointEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
   /** The box's authorisation code; '' for boxes not in managed mode. */
-  @PrimaryColumn({ name: 'dev_sno', type: 'text' })
+  @Column({ name: 'dev_sno', type: 'text' })
   devSno: string;
 
-  @PrimaryColumn({ name: 'ep_id', type: 'text' })
+  @Column({ name: 'ep_id', type: 'text' })
   epId: string;
 
   /** From the edge point's latest event (by event time). */

@@ -1,5 +1,6 @@
-import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { bigintAsNumber } from '../../../events/entities/column-transformers';
+import { EventCountValueEntity } from './event-count-value.entity';
 
 /** What the summary can group events by; each event counts once per dimension. */
 export const SUMMARY_DIMENSIONS = ['person_type', 'dev_sno', 'ep_id', 'device_type', 'want_action'] as const;
@@ -13,7 +14,7 @@ export const SLOT_MINUTES = 15;
  * reads at most (slots x values) rows however many events the month holds.
  */
 @Entity('event_count_slot')
-// (dimension, slot) INCLUDE (value, event_count), for index-only range reads: created by the migration.
+// (dimension, slot) INCLUDE (value_id, event_count), for index-only range reads: created by the migration.
 @Index('event_count_slot_counts', { synchronize: false })
 @Check('event_count_slot_dimension', `"dimension" IN ('person_type', 'dev_sno', 'ep_id', 'device_type', 'want_action')`)
 export class EventCountSlotEntity {
@@ -24,9 +25,13 @@ export class EventCountSlotEntity {
   @PrimaryColumn({ type: 'timestamptz' })
   slot: Date;
 
-  /** The dimension's value as text: person_type '4', want_action '1001', a dev_sno... */
-  @PrimaryColumn({ type: 'text' })
-  value: string;
+  /** The dimension's value (person_type '4', want_action '1001', a dev_sno...), in event_count_value. */
+  @PrimaryColumn({ name: 'value_id', type: 'integer' })
+  valueId: number;
+
+  @ManyToOne(() => EventCountValueEntity)
+  @JoinColumn({ name: 'value_id' })
+  value?: Relation<EventCountValueEntity>;
 
   @Column({ name: 'event_count', type: 'bigint', transformer: bigintAsNumber })
   eventCount: number;

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventImageThumbnailEntity } from './event-image-thumbnail.entity';
+import { GalleryFaceThumbnailEntity } from './gallery-face-thumbnail.entity';
+import { ThumbnailsController } from './thumbnails.controller';
+import { ThumbnailsService } from './thumbnails.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([EventImageThumbnailEntity, GalleryFaceThumbnailEntity])],
+  controllers: [ThumbnailsController],
+  providers: [ThumbnailsService],
+})
+export class ThumbnailsModule {}
