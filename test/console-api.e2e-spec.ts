@@ -23,6 +23,26 @@ async function signIn(target: TestApp, key = TEST_ADMIN_KEY): Promise<{ cookie: 
   return { cookie: cookieOf(response), setCookie: ([] as string[]).concat(response.headers['set-cookie'])[0] };
 }
 
+describe('console sign-in attempts', () => {
+  let target: TestApp;
+
+  beforeAll(async () => {
+    target = await createTestApp({ ADMIN_AUTH_FAILURES_PER_MINUTE: '3' });
+  });
+
+  afterAll(async () => {
+    await target.close();
+  });
+
+  it('count wrong keys as failed authentications of the address (429 past the budget), which do not lock out the right key', async () => {
+    const attempt = (key: string) => request(target.app.getHttpServer()).post('/api/session').send({ key });
+    for (let tries = 0; tries < 3; tries++) await attempt('wrong-key-0123456789abcdef').expect(401);
+    const refused = await attempt('wrong-key-0123456789abcdef').expect(429);
+    expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+    expect((await attempt(TEST_ADMIN_KEY).expect(200)).body).toMatchObject({ via: 'session' });
+  });
+});
+
 describe('console sign-in (session cookie)', () => {
   let target: TestApp;
 
@@ -69,10 +89,16 @@ describe('console sign-in (session cookie)', () => {
     expect(wrong.headers['set-cookie']).toBeUndefined();
     expect(wrong.body).toEqual({ status: 401, message: 'the key is not an admin API key', errors: [] });
     const missing = await request(server()).post('/api/session').send({ secret: TEST_ADMIN_KEY }).expect(400);
-    expect(missing.body.errors).toEqual([{ field: 'key', message: expect.stringContaining('key must be an admin API key') }]);
+    expect(missing.body.errors).toEqual([
+      { field: 'secret', message: 'property secret should not exist' },
+      { field: 'key', message: 'key must be an admin API key, as text of 1 to 1024 characters' },
+    ]);
+    const tooLong = await request(server()).post('/api/session').send({ key: 'k'.repeat(5000) }).expect(400);
+    expect(tooLong.body.errors).toEqual([{ field: 'key', message: 'key must be an admin API key, as text of 1 to 1024 characters' }]);
     await request(server()).post('/api/session').type('form').send(`key=${TEST_ADMIN_KEY}`).expect(415);
     await request(server()).post('/api/session').set('Content-Type', 'text/plain').send(TEST_ADMIN_KEY).expect(415);
-    await request(server()).post('/api/session').send({ key: 'k'.repeat(5000) }).expect(413);
+    // Over ADMIN_BODY_LIMIT (16 KB): refused before it is parsed.
+    await request(server()).post('/api/session').send({ key: 'k'.repeat(20_000) }).expect(413);
     const broken = await request(server()).post('/api/session').set('Content-Type', 'application/json').send('{"key":').expect(400);
     expect(broken.body.message).toContain('not valid JSON');
   });

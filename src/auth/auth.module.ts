@@ -29,6 +29,6 @@ import { SessionService } from './session/session.service';
     AdminRateLimits,
     AdminAuthGuard,
   ],
-  exports: [AdminApiKeysService, SessionService, AdminRateLimits, AdminAuthGuard],
+  exports: [AdminApiKeysService, SessionService, ADMIN_CREDENTIAL_SOURCES, AdminRateLimits, AdminAuthGuard],
 })
 export class AuthModule {}

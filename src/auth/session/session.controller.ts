@@ -1,4 +1,4 @@
-import { Controller, Delete, ForbiddenException, Get, HttpCode, HttpStatus, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, HttpStatus, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -13,45 +13,51 @@ import {
   ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { AdminApi } from '../admin-api-key.guard';
 import { principalOf } from '../admin-principal';
-import { ErrorResponseDto, FieldErrorsException } from '../../common/error-response';
+import { AdminRateLimits } from '../admin-rate-limits';
+import { clientAddress } from '../../common/client-address';
+import { ErrorResponseDto } from '../../common/error-response';
+import { AdminJsonBody } from '../../intake/body-intake.decorators';
 import { CreateSessionDto, mapSession, SessionDto } from './dto/session.dto';
 import { clearedSessionCookie, CONSOLE_REQUEST_HEADER, sessionCookie, sessionTokenOf } from './session-cookie';
 import { SessionService } from './session.service';
-import { readSmallJsonBody } from './small-json-body';
-
-/** A sign-in body is a key of at most a few hundred characters; 4 KB leaves room and nothing more. */
-const SIGN_IN_BODY = { maxBytes: 4096, timeoutMs: 5_000 };
-const MAX_KEY_LENGTH = 1024;
 
 @ApiTags('session')
 @Controller('api/session')
 export class SessionController {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly limits: AdminRateLimits,
+  ) {}
 
   @Post()
   @HttpCode(HttpStatus.OK)
-  @UseGuards(ThrottlerGuard)
+  @AdminJsonBody()
   @ApiOperation({
     summary: 'Sign in to the console: exchange an admin API key for a session cookie',
     description:
       'Sets `se3_session`, HttpOnly, SameSite=Strict, Path=/api, Secure over HTTPS, for CONSOLE_SESSION_TTL. The admin API then accepts the cookie instead of the bearer key; ' +
       `requests that change something must also carry the \`${CONSOLE_REQUEST_HEADER}\` header. The key itself stays with the caller.`,
   })
-  @ApiBody({ type: CreateSessionDto, description: 'JSON, at most 4 KB' })
+  @ApiBody({ type: CreateSessionDto, description: 'JSON, at most ADMIN_BODY_LIMIT' })
   @ApiOkResponse({ type: SessionDto, description: 'Signed in; the cookie is in Set-Cookie' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'The body is not JSON or has no key' })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'The key is not an admin API key' })
-  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'The body is larger than 4 KB' })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'The body is larger than ADMIN_BODY_LIMIT' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'The body is not application/json' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'More than ADMIN_RATE_LIMIT_PER_MINUTE attempts in a minute' })
-  async signIn(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionDto> {
-    const key = keyOf(await readSmallJsonBody(req, SIGN_IN_BODY));
-    const session = await this.sessions.open(key, req.ip ?? null, req.headers['user-agent']);
-    if (!session) throw new UnauthorizedException('the key is not an admin API key');
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'More than ADMIN_AUTH_FAILURES_PER_MINUTE failed sign-ins from this address, or ADMIN_RATE_LIMIT_PER_MINUTE requests with this key',
+  })
+  async signIn(@Body() body: CreateSessionDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionDto> {
+    const session = await this.sessions.open(body.key, clientAddress(req), req.headers['user-agent']);
+    if (!session) {
+      await this.limits.fail(clientAddress(req), res);
+      throw new UnauthorizedException('the key is not an admin API key');
+    }
+    await this.limits.spend({ keyId: session.keyId, via: 'session' }, 'requests', res);
     res.setHeader('Set-Cookie', sessionCookie(session.token, this.sessions.lifetimeMs, req.secure));
     res.setHeader('Cache-Control', 'no-store');
     return mapSession({ keyId: session.keyId, via: 'session' }, session.expiresAt);
@@ -69,7 +75,6 @@ export class SessionController {
 
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
-  @UseGuards(ThrottlerGuard)
   @ApiOperation({
     summary: 'Sign out of the console',
     description: `Ends the session of the cookie (at once on this instance, within 5 s on the others) and removes the cookie. Needs the \`${CONSOLE_REQUEST_HEADER}\` header.`,
@@ -87,12 +92,3 @@ export class SessionController {
   }
 }
 
-function keyOf(body: unknown): string {
-  const key = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).key : undefined;
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new FieldErrorsException('the request is not valid', [
-      { field: 'key', message: `key must be an admin API key, as text of 1 to ${MAX_KEY_LENGTH} characters` },
-    ]);
-  }
-  return key;
-}

@@ -1,8 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
 import type { AdminPrincipal } from '../../admin-principal';
+
+export const MAX_KEY_LENGTH = 1024;
 
 export class CreateSessionDto {
   @ApiProperty({ description: 'An admin API key (ADMIN_API_KEYS, or the generated one in DATA_DIR/admin-api-key)' })
+  @Length(1, MAX_KEY_LENGTH, { message: `$property must be an admin API key, as text of 1 to ${MAX_KEY_LENGTH} characters` })
+  @IsString({ message: `$property must be an admin API key, as text of 1 to ${MAX_KEY_LENGTH} characters` })
   key: string;
 }
 
