@@ -17,7 +17,8 @@ const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = requi
 const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
-const run = (command, args) => execFileSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+// Always a production build: a build started by the tests (NODE_ENV=test) must not leave a development build of the console behind.
+const run = (command, args) => execFileSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 
 const TARGETS = [
   {

@@ -430,32 +430,44 @@ describe('the HTTP intake under attack', () => {
     });
   });
 
-  it('closes connections beyond MAX_CONNECTIONS_PER_CLIENT and MAX_CONNECTIONS as they arrive', async () => {
+  it('closes connections beyond MAX_CONNECTIONS_PER_CLIENT; beyond MAX_CONNECTIONS, the oldest without a request in flight makes room', async () => {
     const running = await start({ MAX_CONNECTIONS: '6', MAX_CONNECTIONS_PER_CLIENT: '4', HEADERS_TIMEOUT_MS: '60000' });
     const server = running.target.app.getHttpServer() as unknown as Server;
     const connections = () => new Promise<number>((resolve) => server.getConnections((_, count) => resolve(count)));
     const held: RawConnection[] = [];
-    const hold = async (from: string) => {
+    const hold = async (from: string, request = 'GET /health/live HTTP/1.1\r\n') => {
       const connection = openRaw(running.server.port, from);
-      await connection.write('GET /health/live HTTP/1.1\r\n');
+      await connection.write(request);
       held.push(connection);
     };
     try {
       for (let index = 0; index < 4; index++) await hold('127.0.0.1');
       await pollUntil(connections, (count) => count === 4, { what: 'four connections open' });
-      // A fifth from the same client is closed; another client still gets in, up to MAX_CONNECTIONS.
+      // A fifth from the same client is closed; other clients still get in.
       expect(await closesWithin(openRaw(running.server.port, '127.0.0.1'), 10_000)).toBe(true);
       for (let index = 0; index < 2; index++) await hold('127.0.0.2');
       await pollUntil(connections, (count) => count === 6, { what: 'six connections open' });
-      expect(await closesWithin(openRaw(running.server.port, '127.0.0.3'), 10_000)).toBe(true);
       expect(held.map((connection) => connection.isClosed())).toEqual([false, false, false, false, false, false]);
 
-      held.shift()!.socket.destroy();
-      await pollUntil(connections, (count) => count === 5, { what: 'one connection closed' });
-      const next = openRaw(running.server.port, '127.0.0.1');
-      await next.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
-      expect(statusOf(await next.waitFor(/\r\n\r\n/, 10_000))).toBe(200);
-      next.socket.destroy();
+      // All six are idle (no request yet): a box's connection closes the oldest and is answered.
+      const box = openRaw(running.server.port, '127.0.0.3');
+      await box.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(statusOf(await box.waitFor(/\r\n\r\n/, 10_000))).toBe(200);
+      expect(await closesWithin(held[0], 10_000)).toBe(true);
+      expect(held.slice(1).map((connection) => connection.isClosed())).toEqual([false, false, false, false, false]);
+      box.socket.destroy();
+      for (const connection of held) connection.socket.destroy();
+      held.length = 0;
+      await pollUntil(connections, (count) => count === 0, { what: 'every connection closed' });
+
+      // Six uploads whose bodies are still coming (requests in flight): a seventh connection is the one closed.
+      const slowUpload = `POST ${HISTORY_EVENT_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`;
+      let requests = 0;
+      server.on('request', () => requests++);
+      for (let index = 0; index < 6; index++) await hold(index < 3 ? '127.0.0.4' : '127.0.0.5', slowUpload);
+      await pollUntil(() => requests, (count) => count === 6, { what: 'six uploads under way' });
+      expect(await closesWithin(openRaw(running.server.port, '127.0.0.6'), 10_000)).toBe(true);
+      expect(held.map((connection) => connection.isClosed())).toEqual([false, false, false, false, false, false]);
     } finally {
       for (const connection of held) connection.socket.destroy();
       await running.target.close();

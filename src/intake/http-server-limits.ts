@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isIP, Socket } from 'node:net';
 import { AddressList } from '../common/address-list';
 import { EnvironmentVariables } from '../config/environment';
@@ -17,8 +17,11 @@ const DROP_WARNING_INTERVAL_MS = 60_000;
  *   connections that never send a request;
  * - requestTimeout: headers and body within HEADERS_TIMEOUT_MS + BODY_READ_TIMEOUT_MS (+ 5 s);
  * - keepAliveTimeout: an idle connection closes KEEP_ALIVE_TIMEOUT_MS after its last answer;
- * - maxConnections: connections beyond MAX_CONNECTIONS are closed as they arrive (logged), and
- *   so are those of a client past MAX_CONNECTIONS_PER_CLIENT (except TRUSTED_PROXIES);
+ * - MAX_CONNECTIONS: a connection beyond it closes the oldest connection that has no request in
+ *   flight (one that never sent a request, or sits idle between keep-alive requests), so that
+ *   idle sockets, however many addresses hold them, cannot keep boxes out; only when every
+ *   connection has a request in flight is the new one closed (logged). A client past
+ *   MAX_CONNECTIONS_PER_CLIENT (except TRUSTED_PROXIES) has its new connections closed;
  * - `Expect: 100-continue` is no longer answered at once: the route answers it when it starts
  *   reading the body, after its checks, so that a refused client sends no body at all.
  */
@@ -26,7 +29,6 @@ export function applyServerLimits(server: Server, settings: EnvironmentVariables
   server.headersTimeout = settings.HEADERS_TIMEOUT_MS;
   server.requestTimeout = settings.HEADERS_TIMEOUT_MS + settings.BODY_READ_TIMEOUT_MS + REQUEST_TIMEOUT_MARGIN_MS;
   server.keepAliveTimeout = settings.KEEP_ALIVE_TIMEOUT_MS;
-  server.maxConnections = settings.MAX_CONNECTIONS;
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CONNECTIONS_CHECKING_INTERVAL_MS;
   server.on('checkContinue', (req, res) => server.emit('request', req, res));
   const logger = new Logger('Http');
@@ -36,12 +38,50 @@ export function applyServerLimits(server: Server, settings: EnvironmentVariables
     warnings.set(what, Date.now());
     logger.warn(message);
   };
-  server.on('drop', () =>
-    warn('all', `${settings.MAX_CONNECTIONS} connections open (MAX_CONNECTIONS): new connections are closed as they arrive`),
-  );
+  // Per client first: a connection refused there must not close another one to make room.
   limitConnectionsPerClient(server, settings, () =>
     warn('client', `a client has ${settings.MAX_CONNECTIONS_PER_CLIENT} connections open (MAX_CONNECTIONS_PER_CLIENT): its new ones are closed`),
   );
+  limitConnections(server, settings.MAX_CONNECTIONS, () =>
+    warn('all', `${settings.MAX_CONNECTIONS} connections open (MAX_CONNECTIONS), each with a request in flight: new connections are closed`),
+  );
+}
+
+/**
+ * At most `max` open connections. Connections without a request in flight are kept in the order
+ * they became idle; a connection beyond `max` closes the oldest of them, or itself when there is
+ * none.
+ */
+function limitConnections(server: Server, max: number, onRefused: () => void): void {
+  let open = 0;
+  const idle = new Set<Socket>();
+  const becomeIdle = (socket: Socket) => {
+    idle.delete(socket);
+    if (!socket.destroyed) idle.add(socket);
+  };
+  server.on('connection', (socket: Socket) => {
+    if (socket.destroyed) return;
+    if (open >= max) {
+      const oldest = idle.values().next().value;
+      if (!oldest) {
+        onRefused();
+        socket.destroy();
+        return;
+      }
+      idle.delete(oldest);
+      oldest.destroy();
+    }
+    open++;
+    idle.add(socket);
+    socket.once('close', () => {
+      open--;
+      idle.delete(socket);
+    });
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    idle.delete(req.socket);
+    res.once('close', () => becomeIdle(req.socket));
+  });
 }
 
 function limitConnectionsPerClient(server: Server, settings: EnvironmentVariables, onRefused: () => void): void {
