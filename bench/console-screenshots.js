@@ -47,6 +47,10 @@ async function feed(base) {
   await post(base, { ...sample('snapcam-stranger-1001.json'), timestamp: now - 60_000, identity_id: 'stranger-new-1' });
   await post(base, { ...sample('gallery-update-1002.json'), timestamp: now - 30_000 });
   await post(base, { ...employee, timestamp: now - 20_000, ext_data: { ...employee.ext_data, person_type: 9 } });
+  // Conflicting copies: a stranger re-sent with another face crop and a field a firmware update added, a name edited meanwhile.
+  const otherFace = sample('gallery-update-1002.json').reg_pic;
+  await post(base, { ...events[0], ext_data: { ...events[0].ext_data, recognize_face: otherFace, track_id: 1842 } });
+  await post(base, { ...events[1], identity_name: `${events[1].identity_name} (HR)`, group_name: 'hr' });
 }
 
 async function main() {
@@ -87,6 +91,7 @@ async function main() {
       ['person', '/console/people/stranger-new-1?group=default_group', 'signed'],
       ['devices', '/console/devices', 'signed'],
       ['problems', '/console/problems?tab=hooks&status=dead', 'signed'],
+      ['conflicts', '/console/problems?tab=conflicts', async (page) => page.locator('.conflict-item button[aria-expanded]').last().click()],
     ];
     const save = async (page, name) => {
       // A palette PNG (sharp, libimagequant): a third of the size, and still sharp text.
@@ -119,6 +124,12 @@ async function main() {
       await page.goto(`${service.base}/console/events`);
       await page.waitForTimeout(1200);
       await save(page, `${language}-phone.png`);
+      await page.goto(`${service.base}/console/problems?tab=conflicts`);
+      await page.waitForTimeout(1200);
+      await page.locator('.conflict-item button[aria-expanded]').last().click();
+      await page.waitForTimeout(1200);
+      await page.locator('.comparison').last().evaluate((table) => table.scrollIntoView());
+      await save(page, `${language}-phone-conflicts.png`);
       await context.close();
     }
   } finally {

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { CONSOLE_DIST } from '../src/console/console-static';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { browserTestsEnabled, launchChromium } from './support/chromium';
@@ -178,6 +179,64 @@ describeInBrowser(SUITE, () => {
       (rows: { status: string }[]) => rows.every((delivery) => delivery.status === 'delivered'),
       { what: 'the retried hook delivered' },
     );
+  });
+
+  it('shows a differing copy of an event on the Problems page, side by side with the stored event, and says so in its detail', async () => {
+    const event: Record<string, any> = { ...sampleEvent('snapcam-stranger-1001.json'), identity_id: `conflict-${Date.now()}`, identity_name: 'Conflict Chen', timestamp: Date.now() - 120_000 };
+    const [stored] = await uploadTo(base, event);
+    expect(stored.result).toBe('stored');
+    const otherFace = (await sharp({ create: { width: 48, height: 40, channels: 3, background: '#c33' } }).jpeg().toBuffer()).toString('base64');
+    const copy = { ...event, identity_name: 'Conflict Chen (renamed)', ext_data: { ...event.ext_data, recognize_face: otherFace } };
+    const [answer] = (await uploadTo(base, copy)) as { id: string; result: string; conflict_id?: string }[];
+    expect(answer).toMatchObject({ id: stored.id, result: 'conflict', conflict_id: expect.stringMatching(/^\d+$/) });
+
+    await page.goto(`${base}/console/problems?tab=conflicts`);
+    const item = page.locator('.conflict-item').filter({ has: page.locator('strong', { hasText: new RegExp(`^#${answer.conflict_id}$`) }) });
+    await item.waitFor();
+    expect((await item.locator('.diff-field').allTextContents()).sort()).toEqual(['ext_data.recognize_face', 'identity_name']);
+    await item.getByText('Hook withheld').waitFor();
+    await item.getByText("The copy's want_action asks for stranger.registration").waitFor();
+    expect(await item.getByRole('link', { name: `#${stored.id}` }).getAttribute('href')).toBe(`/console/events?event=${stored.id}`);
+
+    // From the keyboard: the comparison opens on Enter.
+    const compare = item.getByRole('button', { name: 'Compare with the stored event' });
+    await compare.focus();
+    await page.keyboard.press('Enter');
+    expect(await item.getByRole('button', { name: 'Hide the comparison' }).getAttribute('aria-expanded')).toBe('true');
+    const nameRow = item.getByRole('row', { name: /identity_name/ });
+    await nameRow.waitFor();
+    expect(await nameRow.getAttribute('class')).toContain('differs');
+    expect(await nameRow.getByRole('cell').allTextContents()).toEqual(['"Conflict Chen"', '"Conflict Chen (renamed)"']);
+    const faceRow = item.getByRole('row', { name: /ext_data\.recognize_face/ });
+    const widthOf = (name: string) => faceRow.getByRole('img', { name }).evaluate((img) => (img as unknown as LoadedImage).complete && (img as unknown as LoadedImage).naturalWidth);
+    await pollUntil(() => widthOf('Face crop of this copy'), (width) => width === 48, { what: "the copy's face crop, decoded from its payload" });
+    await pollUntil(() => widthOf('Face crop of the stored event'), (width) => Number(width) > 0, { what: "the stored event's face crop thumbnail" });
+
+    // The stored event's detail tells of the copy and leads back to it.
+    await item.getByRole('link', { name: `#${stored.id}` }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText('Conflicting copies').waitFor();
+    await drawer.getByText('Later copies of this event arrived with other content: 1, differing in ext_data.recognize_face, identity_name. They were not stored.').waitFor();
+    await drawer.getByRole('link', { name: /Compare them/ }).click();
+    await page.getByText(`Only the copies of event ${stored.id}.`).waitFor();
+    await item.waitFor();
+    expect(await page.locator('.conflict-item').count()).toBe(1);
+  });
+
+  it('loads further conflicts as the end of the list scrolls into view', async () => {
+    const employee = sampleEvent('gate-employee.json');
+    const event = { ...employee, reg_pic: '', identity_id: `scroll-${Date.now()}`, timestamp: Date.now() - 180_000, ext_data: { ...employee.ext_data, spot_pic: '', recognize_face: '' } };
+    // One batch: the first is stored, each later one (another name) is a conflict of it.
+    const answers = await uploadTo(base, [event, ...Array.from({ length: 55 }, (_, index) => ({ ...event, identity_name: `Scroll copy ${index}` }))]);
+    expect(answers.filter((answer) => answer.result === 'conflict')).toHaveLength(55);
+    await page.goto(`${base}/console/problems?tab=conflicts&event_id=${answers[0].id}`);
+    const items = page.locator('.conflict-item');
+    await items.nth(49).waitFor();
+    expect(await items.count()).toBe(50);
+    await page.getByRole('button', { name: 'Load more' }).or(page.getByText('End of the list')).first().scrollIntoViewIfNeeded();
+    await items.nth(54).waitFor();
+    await page.getByText('End of the list').waitFor();
+    expect(await items.count()).toBe(55);
   });
 
   it('renders in Chinese and English, from the switch and from the browser language', async () => {

@@ -92,6 +92,40 @@ export interface QuarantinedEventDetail extends QuarantinedEvent {
   event: unknown;
 }
 
+/** How two copies of an event compare an image: its bytes by digest, and the data URL prefix as sent. */
+export interface ImageDigest {
+  sha256: string;
+  byte_size: number;
+  data_url_prefix: string | null;
+}
+
+export type HookType = 'stranger.registration' | 'gallery.update' | 'event.stored';
+
+/** A later copy of a stored event (the same dedup key) with other content: kept for review, without hook. */
+export interface Conflict {
+  id: string;
+  event_id: string;
+  received_at: string;
+  received_from: string | null;
+  format: 'json' | 'form';
+  /** Top-level and `ext_data.` field names, in name order. */
+  fields: string[];
+  withheld_hook: HookType | null;
+}
+
+/** A differing field; a side is absent when that copy has no such field. Images as their digest. */
+export interface FieldDifference {
+  field: string;
+  stored?: unknown;
+  copy?: unknown;
+}
+
+export interface ConflictDetail extends Conflict {
+  differences: FieldDifference[];
+  /** The copy as uploaded, base64 images included. */
+  event: unknown;
+}
+
 export interface HookDelivery {
   subscriber: string;
   status: 'pending' | 'delivered' | 'dead';

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { api, EventItem, GallerySummary, Hook, Page, PERSON_TYPES, QuarantinedEvent, Summary, withQuery } from '../api';
+import { api, Conflict, EventItem, GallerySummary, Hook, Page, PERSON_TYPES, QuarantinedEvent, Summary, withQuery } from '../api';
 import { FaceThumb, QueryState, Spinner } from '../components/ui';
 import { MessageKey, startOfToday, useI18n } from '../i18n';
 import { useLive } from '../live';
@@ -182,6 +182,11 @@ function Problems() {
     queryFn: ({ signal }) => api<Page<Hook>>(withQuery('/api/hooks', { status: 'pending', limit: 100 }), { signal }),
     refetchInterval: 60_000,
   });
+  const conflicts = useQuery({
+    queryKey: ['conflicts', 'count'],
+    queryFn: ({ signal }) => api<Page<Conflict>>(withQuery('/api/conflicts', { limit: 100 }), { signal }),
+    refetchInterval: 60_000,
+  });
   const count = (page?: Page<unknown>) => (page ? `${page.items.length}${page.next_cursor ? '+' : ''}` : '…');
   return (
     <section aria-labelledby="dash-problems" className="card">
@@ -197,6 +202,12 @@ function Problems() {
           <Link to="/problems?tab=hooks&status=dead">
             <span className="stat-value">{count(dead.data)}</span>
             <span className="stat-label">{t('dash.deadHooks')}</span>
+          </Link>
+        </li>
+        <li className={`stat ${conflicts.data?.items.length ? 'tone-warn' : ''}`}>
+          <Link to="/problems?tab=conflicts">
+            <span className="stat-value">{count(conflicts.data)}</span>
+            <span className="stat-label">{t('dash.conflicts')}</span>
           </Link>
         </li>
         <li className="stat">

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, EventDetail, GalleryChange, Hook, IMAGE_KINDS, ImageKind, Page, withQuery } from '../api';
+import { api, ApiError, Conflict, EventDetail, GalleryChange, Hook, IMAGE_KINDS, ImageKind, Page, withQuery } from '../api';
 import { Drawer, ErrorBox, PersonTypeBadge, Spinner, StatusBadge } from '../components/ui';
 import { reasonText } from '../reasons';
 import { MessageKey, useI18n } from '../i18n';
@@ -45,6 +45,7 @@ function EventDetailView({ event }: { event: EventDetail }) {
   ];
   return (
     <div className="detail">
+      <EventConflicts id={event.id} />
       <section aria-labelledby="detail-images">
         <h3 id="detail-images">{t('detail.images')}</h3>
         <div className="detail-images">
@@ -249,6 +250,27 @@ function EventHooks({ id }: { id: string }) {
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/** Later copies of this event with other content (conflicts): said first, since they put the event in doubt. */
+function EventConflicts({ id }: { id: string }) {
+  const { t } = useI18n();
+  const conflicts = useQuery({
+    queryKey: ['conflicts', 'event', id],
+    queryFn: ({ signal }) => api<Page<Conflict>>(withQuery('/api/conflicts', { event_id: id, limit: 20 }), { signal }),
+  });
+  if (!conflicts.data || conflicts.data.items.length === 0) return null;
+  const { items, next_cursor } = conflicts.data;
+  const fields = [...new Set(items.flatMap((item) => item.fields))];
+  return (
+    <section aria-labelledby="detail-conflicts" className="notice detail-conflicts">
+      <h3 id="detail-conflicts">
+        <StatusBadge tone="warn">{t('detail.conflicts')}</StatusBadge>
+      </h3>
+      <p>{t('detail.conflictsText', { count: next_cursor ? `${items.length}+` : items.length, fields: fields.join(', ') })}</p>
+      <Link to={`/problems?tab=conflicts&event_id=${id}`}>{t('detail.conflictsLink')} →</Link>
     </section>
   );
 }
