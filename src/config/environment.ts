@@ -19,7 +19,6 @@ import {
   ValidationError,
 } from 'class-validator';
 import { IsCidr } from '../common/address-list';
-import { DEFAULT_EMBEDDED_PG_SYSTEM_DIR } from '../database/postgres-as-root';
 import { toDuration, toDurationList, WEBHOOK_SECRET_FORMAT, WEBHOOK_SECRET_MESSAGE } from './hook-settings';
 
 export enum InvalidEventPolicy {
@@ -143,10 +142,12 @@ export class EnvironmentVariables {
   /**
    * Started as root: where the embedded PostgreSQL's binaries and cluster go when the postgres
    * user (which PostgreSQL runs as) cannot reach them under the install folder or DATA_DIR.
+   * Unset: /var/lib/se3-event-server (DEFAULT_EMBEDDED_PG_SYSTEM_DIR of the embedded server).
    */
   @Expose()
+  @IsOptional()
   @Matches(/^\//, { message: 'must be an absolute path' })
-  EMBEDDED_PG_SYSTEM_DIR = DEFAULT_EMBEDDED_PG_SYSTEM_DIR;
+  EMBEDDED_PG_SYSTEM_DIR?: string;
 
   /** Largest upload body, counted on the wire and again once inflated (gzip, deflate, br). */
   @Expose()

@@ -281,7 +281,7 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
  * `settings`; with it, does nothing. Shared by the service and the command-line tools.
  */
 export async function startEmbeddedDatabaseIfNeeded(
-  settings: { DATABASE_URL?: string; DATA_DIR: string; EMBEDDED_PG_PORT: number; EMBEDDED_PG_SYSTEM_DIR: string },
+  settings: { DATABASE_URL?: string; DATA_DIR: string; EMBEDDED_PG_PORT: number; EMBEDDED_PG_SYSTEM_DIR?: string },
   log: Logger,
 ): Promise<EmbeddedPostgres | undefined> {
   if (settings.DATABASE_URL) return undefined;

@@ -8,7 +8,8 @@ import { HistoryEventEntity } from './entities/history-event.entity';
 import { QuarantinedEventEntity } from './entities/quarantined-event.entity';
 import { HistoryEventIngestService } from './history-event-ingest.service';
 import { HistoryEventController } from './history-event.controller';
-import { StoredEventsNotifier } from '../live/stored-events.notifier';
+import { HistoryEventRepository } from './history-event.repository';
+import { StoredEventsNotifier } from './stored-events.notifier';
 
 export const EVENT_ENTITIES = [
   HistoryEventEntity,
@@ -22,7 +23,7 @@ export const EVENT_ENTITIES = [
 @Module({
   imports: [TypeOrmModule.forFeature(EVENT_ENTITIES)],
   controllers: [HistoryEventController],
-  providers: [HistoryEventIngestService, StoredEventsNotifier],
+  providers: [HistoryEventRepository, HistoryEventIngestService, StoredEventsNotifier],
   exports: [HistoryEventIngestService],
 })
 export class EventsModule {}

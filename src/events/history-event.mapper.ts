@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../common/error-response';
-import { hookTypeOf } from '../hooks/hook.mapper';
+import { hookTypeOf } from './hook.mapper';
 import { visibleText } from '../common/visible-text';
 import { DEFAULT_PERSON_TYPE, HistoryEventDto, ImageKind, MAX_TEXT_LENGTH } from './dto/history-event.dto';
 import { encodeImage } from './encoded-image';

@@ -9,7 +9,7 @@ import { formatDuration } from '../config/hook-settings';
 import { EnvironmentVariables } from '../config/environment';
 import { MetricsService } from '../metrics/metrics.service';
 import type { DeliveryStatus } from './entities/hook-delivery.entity';
-import type { HookType } from './entities/hook.entity';
+import type { HookType } from '../events/entities/hook.entity';
 import { HookImageRow, HookMessage, HookPayload, toHookMessage } from './hook-message';
 import { HOOK_SUBSCRIBERS } from './hook-subscribers';
 import { HookWakeUp } from './hook-wake-up';

@@ -4,7 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvironmentVariables } from '../config/environment';
 import { HookDeliveryEntity } from './entities/hook-delivery.entity';
-import { HookEntity } from './entities/hook.entity';
+import { HookEntity } from '../events/entities/hook.entity';
 import { HookDispatcher } from './hook-dispatcher.service';
 import { HookMetrics } from './hook-metrics';
 import { createHookSubscribers, HOOK_SUBSCRIBERS } from './hook-subscribers';

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { EventQueryService } from '../admin/events/event-query.service';
 import type { EventItemDto } from '../admin/events/dto/event.dto';
 import { EnvironmentVariables } from '../config/environment';
-import { EVENTS_CHANNEL, NOTIFY_INTERVAL_MS, StoredNotice } from './stored-events.notifier';
+import { EVENTS_CHANNEL, NOTIFY_INTERVAL_MS, StoredNotice } from '../events/stored-events.notifier';
 
 /** A message of the live feed. */
 export type LiveMessage =

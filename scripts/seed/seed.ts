@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { validateEnvironment } from '../../config/environment';
-import { EmbeddedPostgres } from '../../database/embedded-postgres';
-import { runMigrations } from '../../database/migration-runner';
-import { typeOrmOptions } from '../../database/typeorm-options';
+import { validateEnvironment } from '../../src/config/environment';
+import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { runMigrations } from '../../src/database/migration-runner';
+import { typeOrmOptions } from '../../src/database/typeorm-options';
 import { seedEvents } from './event-seeder';
 
 const USAGE = `npm run seed -- --events <n> [--months 12] [--append] [--seed 42]

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { EventStatsFolding } from '../stats/event-stats-folding';
+import { EventStatsFolding } from '../../src/admin/stats/event-stats-folding';
 
 export interface SeedOptions {
   /** How many events to add. */
@@ -67,9 +67,17 @@ const uuid = (random: () => number) => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
 };
 
+/** The folder of package.json above this file, whether it runs compiled (dist-tools/) or from source (the tests). */
+function repositoryRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return __dirname;
+}
+
 /** The sample images of the repository, or a minimal JPEG where they are not at hand. */
 function sampleImages(): { face: Buffer; scene: Buffer } {
-  const sample = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'samples', 'gate-employee.json');
+  const sample = join(repositoryRoot(), 'test', 'fixtures', 'samples', 'gate-employee.json');
   if (existsSync(sample)) {
     const event = JSON.parse(readFileSync(sample, 'utf8'));
     return { face: Buffer.from(event.ext_data.recognize_face, 'base64'), scene: Buffer.from(event.ext_data.spot_pic, 'base64') };
