@@ -2,15 +2,20 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
 import { ConflictsController } from './conflicts/conflicts.controller';
+import { ConflictsRepository } from './conflicts/conflicts.repository';
 import { ConflictsService } from './conflicts/conflicts.service';
 import { AdminQueries } from './admin-queries';
 import { DevicesController } from './devices/devices.controller';
+import { DevicesRepository } from './devices/devices.repository';
 import { DevicesService } from './devices/devices.service';
 import { EventQueryController } from './events/event-query.controller';
+import { EventQueryRepository } from './events/event-query.repository';
 import { EventQueryService } from './events/event-query.service';
+import { EventSummaryRepository } from './events/event-summary.repository';
 import { EventSummaryService } from './events/event-summary.service';
 import { TimeZones } from './events/time-zones';
 import { QuarantineController } from './quarantine/quarantine.controller';
+import { QuarantineRepository } from './quarantine/quarantine.repository';
 import { QuarantineService } from './quarantine/quarantine.service';
 import { EdgePointEntity } from './stats/entities/edge-point.entity';
 import { EventCountSlotEntity } from './stats/entities/event-count-slot.entity';
@@ -31,11 +36,16 @@ import { EventStatsFolder } from './stats/event-stats.folder';
   controllers: [EventQueryController, DevicesController, QuarantineController, ConflictsController],
   providers: [
     AdminQueries,
+    EventQueryRepository,
     EventQueryService,
+    EventSummaryRepository,
     EventSummaryService,
     TimeZones,
+    DevicesRepository,
     DevicesService,
+    QuarantineRepository,
     QuarantineService,
+    ConflictsRepository,
     ConflictsService,
     EventStatsFolder,
   ],

@@ -7,6 +7,7 @@ import { ADMIN_CREDENTIAL_SOURCES } from './admin-principal';
 import { AdminRateLimits } from './admin-rate-limits';
 import { ConsoleSessionEntity } from './session/console-session.entity';
 import { SessionController } from './session/session.controller';
+import { SessionRepository } from './session/session.repository';
 import { SessionService } from './session/session.service';
 
 /**
@@ -19,6 +20,7 @@ import { SessionService } from './session/session.service';
   controllers: [SessionController],
   providers: [
     AdminApiKeysService,
+    SessionRepository,
     SessionService,
     {
       provide: ADMIN_CREDENTIAL_SOURCES,

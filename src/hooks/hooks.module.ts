@@ -9,6 +9,7 @@ import { HookDispatcher } from './hook-dispatcher.service';
 import { HookMetrics } from './hook-metrics';
 import { createHookSubscribers, HOOK_SUBSCRIBERS } from './hook-subscribers';
 import { HookWakeUp } from './hook-wake-up';
+import { HookRepository } from './hook.repository';
 import { HooksAdminService } from './hooks-admin.service';
 import { HooksController } from './hooks.controller';
 
@@ -31,6 +32,7 @@ import { HooksController } from './hooks.controller';
           events,
         ),
     },
+    HookRepository,
     HookWakeUp,
     HookDispatcher,
     HookMetrics,
