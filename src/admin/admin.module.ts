@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
 import { ConflictsController } from './conflicts/conflicts.controller';
 import { ConflictsRepository } from './conflicts/conflicts.repository';
@@ -17,10 +16,6 @@ import { TimeZones } from './events/time-zones';
 import { QuarantineController } from './quarantine/quarantine.controller';
 import { QuarantineRepository } from './quarantine/quarantine.repository';
 import { QuarantineService } from './quarantine/quarantine.service';
-import { EdgePointEntity } from './stats/entities/edge-point.entity';
-import { EventCountSlotEntity } from './stats/entities/event-count-slot.entity';
-import { EventCountValueEntity } from './stats/entities/event-count-value.entity';
-import { EventStatsWatermarkEntity } from './stats/entities/event-stats-watermark.entity';
 import { EventStatsFolder } from './stats/event-stats.folder';
 
 /**
@@ -29,10 +24,7 @@ import { EventStatsFolder } from './stats/event-stats.folder';
  * that keeps the device list and the summary counts folded.
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([EdgePointEntity, EventCountSlotEntity, EventCountValueEntity, EventStatsWatermarkEntity]),
-    EventsModule,
-  ],
+  imports: [EventsModule],
   controllers: [EventQueryController, DevicesController, QuarantineController, ConflictsController],
   providers: [
     AdminQueries,

@@ -1,7 +1,7 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { FieldError, FieldErrorsException } from '../common/error-response';
-import { EnvironmentVariables, InvalidEventPolicy } from '../config/environment';
+import { HookSettings } from '../config/hook.settings';
+import { IntakeSettings, InvalidEventPolicy } from '../config/intake.settings';
 import { HookOptions, toHookEntities } from './hook.mapper';
 import { StoredEventsNotifier } from './stored-events.notifier';
 import { EventResult, MetricsService } from '../metrics/metrics.service';
@@ -77,14 +77,12 @@ export class HistoryEventIngestService {
     private readonly repository: HistoryEventRepository,
     private readonly metrics: MetricsService,
     private readonly notifier: StoredEventsNotifier,
-    config: ConfigService<EnvironmentVariables, true>,
+    intake: IntakeSettings,
+    hooks: HookSettings,
   ) {
-    this.limits = {
-      imageMaxBytes: config.get('IMAGE_MAX_BYTES', { infer: true }),
-      maxDepth: config.get('JSON_MAX_DEPTH', { infer: true }),
-    };
-    this.policy = config.get('INVALID_EVENT_POLICY', { infer: true });
-    this.hookOptions = { eventStored: config.get('HOOK_EVENT_STORED', { infer: true }) };
+    this.limits = { imageMaxBytes: intake.imageMaxBytes, maxDepth: intake.jsonMaxDepth };
+    this.policy = intake.invalidEventPolicy;
+    this.hookOptions = { eventStored: hooks.eventStored };
   }
 
   async ingest(upload: Upload): Promise<IngestResult[]> {

@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '../common/database-errors';
-import { formatDuration } from '../config/hook-settings';
-import { EnvironmentVariables } from '../config/environment';
+import { formatDuration } from '../config/durations';
+import { HookSettings } from '../config/hook.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import type { DeliveryStatus } from './entities/hook-delivery.entity';
 import { HookImageRow, HookMessage, toHookMessage } from './hook-message';
@@ -59,14 +58,14 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
     @Inject(HOOK_SUBSCRIBERS) private readonly subscribers: HookSubscriber[],
     private readonly wakeUp: HookWakeUp,
     private readonly metrics: MetricsService,
-    config: ConfigService<EnvironmentVariables, true>,
+    settings: HookSettings,
   ) {
-    this.enabled = config.get('HOOK_DISPATCHER_ENABLED', { infer: true });
-    this.timeoutMs = config.get('HOOK_DELIVERY_TIMEOUT', { infer: true });
-    this.schedule = config.get('HOOK_RETRY_SCHEDULE', { infer: true });
-    this.pollIntervalMs = config.get('HOOK_POLL_INTERVAL', { infer: true });
-    this.inlineImages = config.get('HOOK_INLINE_IMAGES', { infer: true });
-    this.linkBaseUrl = config.get('HOOK_LINK_BASE_URL', { infer: true }) ?? '';
+    this.enabled = settings.dispatcherEnabled;
+    this.timeoutMs = settings.deliveryTimeoutMs;
+    this.schedule = settings.retryScheduleMs;
+    this.pollIntervalMs = settings.pollIntervalMs;
+    this.inlineImages = settings.inlineImages;
+    this.linkBaseUrl = settings.linkBaseUrl ?? '';
     this.byName = new Map(subscribers.map((subscriber) => [subscriber.name, subscriber]));
   }
 

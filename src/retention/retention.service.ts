@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { EnvironmentVariables } from '../config/environment';
+import { RetentionSettings } from '../config/retention.settings';
 import { MetricsService, RetentionKind } from '../metrics/metrics.service';
 import { RetainedTable, RetentionRepository } from './retention.repository';
 
@@ -27,7 +26,7 @@ export class RetentionService {
 
   constructor(
     private readonly repository: RetentionRepository,
-    private readonly config: ConfigService<EnvironmentVariables, true>,
+    private readonly settings: RetentionSettings,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -50,30 +49,24 @@ export class RetentionService {
   }
 
   private async runTasks(dryRun: boolean): Promise<RetentionReport> {
-    const days = (name: 'IMAGE_RETENTION_DAYS' | 'STRANGER_IMAGE_RETENTION_DAYS' | 'EVENT_RETENTION_DAYS' | 'QUARANTINE_RETENTION_DAYS') =>
-      this.config.get(name, { infer: true });
+    const { imageDays, strangerImageDays, eventDays, quarantineDays } = this.settings;
     const report: RetentionReport = { events: 0, quarantine: 0, conflicts: 0, images: 0, stranger_images: 0 };
-    if (days('EVENT_RETENTION_DAYS') > 0) {
-      report.events = await this.removeOldest('history_event', cutoff(days('EVENT_RETENTION_DAYS')), dryRun);
-    }
-    if (days('QUARANTINE_RETENTION_DAYS') > 0) {
-      report.quarantine = await this.removeOldest('quarantined_event', cutoff(days('QUARANTINE_RETENTION_DAYS')), dryRun);
-      report.conflicts = await this.removeOldest('event_conflict', cutoff(days('QUARANTINE_RETENTION_DAYS')), dryRun);
+    if (eventDays > 0) report.events = await this.removeOldest('history_event', cutoff(eventDays), dryRun);
+    if (quarantineDays > 0) {
+      report.quarantine = await this.removeOldest('quarantined_event', cutoff(quarantineDays), dryRun);
+      report.conflicts = await this.removeOldest('event_conflict', cutoff(quarantineDays), dryRun);
     }
     // Images of events that go entirely are counted with the events (a dry run would otherwise count them twice).
-    const eventsFrom = days('EVENT_RETENTION_DAYS') > 0 ? cutoff(days('EVENT_RETENTION_DAYS')) : new Date(0);
-    if (days('IMAGE_RETENTION_DAYS') > 0) {
-      report.images = await this.removeImages('images', eventsFrom, cutoff(days('IMAGE_RETENTION_DAYS')), false, dryRun);
-    }
-    const strangerDays = days('STRANGER_IMAGE_RETENTION_DAYS');
-    if (strangerDays > 0 && (days('IMAGE_RETENTION_DAYS') === 0 || strangerDays < days('IMAGE_RETENTION_DAYS'))) {
-      report.stranger_images = await this.removeImages('stranger_images', eventsFrom, cutoff(strangerDays), true, dryRun);
+    const eventsFrom = eventDays > 0 ? cutoff(eventDays) : new Date(0);
+    if (imageDays > 0) report.images = await this.removeImages('images', eventsFrom, cutoff(imageDays), false, dryRun);
+    if (strangerImageDays > 0 && (imageDays === 0 || strangerImageDays < imageDays)) {
+      report.stranger_images = await this.removeImages('stranger_images', eventsFrom, cutoff(strangerImageDays), true, dryRun);
     }
     return report;
   }
 
   private get batchSize(): number {
-    return this.config.get('RETENTION_BATCH_SIZE', { infer: true });
+    return this.settings.batchSize;
   }
 
   /** Rows of `table` received before `before`, oldest first, with what cascades from them. */

@@ -1,10 +1,9 @@
 import { ForbiddenException, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
 import { AdminApiKeysService } from '../admin-api-keys.service';
 import type { AdminCredentialSource, AdminPrincipal } from '../admin-principal';
-import { EnvironmentVariables } from '../../config/environment';
+import { AdminSettings } from '../../config/admin.settings';
 import { CONSOLE_REQUEST_HEADER, sessionTokenOf } from './session-cookie';
 import { SessionRepository } from './session.repository';
 
@@ -42,9 +41,9 @@ export class SessionService implements AdminCredentialSource {
   constructor(
     private readonly repository: SessionRepository,
     private readonly keys: AdminApiKeysService,
-    config: ConfigService<EnvironmentVariables, true>,
+    settings: AdminSettings,
   ) {
-    this.ttlMs = config.get('CONSOLE_SESSION_TTL', { infer: true });
+    this.ttlMs = settings.sessionTtlMs;
   }
 
   get lifetimeMs(): number {
