@@ -227,9 +227,8 @@ async function insertChunk(runner: QueryRunner, count: number, start: Date, end:
          FROM events e JOIN seed_edge_point ep USING (ep_id)
      ),
      grab AS (
-       INSERT INTO history_event_fiqa (event_id, source, age, sex, confidence, face_id, pitch, yaw, roll, eye_dist,
-                                       rect_top, rect_bottom, rect_left, rect_right, rel_rect_top, rel_rect_bottom, rel_rect_left, rel_rect_right, raw)
-       SELECT e.id, 'grab', q.age, q.sex, q.confidence, q.face_id, 0, 0, 0, q.eye_dist, 420, 524, 1652, 1734, 62, 166, 52, 134,
+       INSERT INTO history_event_fiqa (event_id, source, raw)
+       SELECT e.id, 'grab',
               CASE WHEN ep.device_type = '1' THEN jsonb_build_object(
                 'confidence', q.confidence, 'face_id', q.face_id, 'rect', jsonb_build_object('top', 420, 'bottom', 524, 'right', 1734, 'left', 1652),
                 'pitch', 0, 'age', q.age, 'rel_rect', jsonb_build_object('top', 62, 'bottom', 166, 'right', 134, 'left', 52),
@@ -239,15 +238,12 @@ async function insertChunk(runner: QueryRunner, count: number, start: Date, end:
                                    (e.id % 5000)::bigint AS face_id, (60 + e.id % 40)::float8 AS eye_dist) AS q
         WHERE ep.device_type = '1'
        UNION ALL
-       SELECT e.id, 'grab', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}'::jsonb
+       SELECT e.id, 'grab', '{}'::jsonb
          FROM events e JOIN seed_edge_point ep USING (ep_id) WHERE ep.device_type <> '1'
      ),
      box AS (
-       INSERT INTO history_event_fiqa (event_id, source, age, sex, fiqa_result, face_size, clarity, brightness, partial,
-                                       roll_angle, pitch_angle, yaw_angle, checks_passed, checks_failed, raw)
-       SELECT e.id, 'box', q.age, q.sex, q.ok, q.face_size, q.clarity, 0.8, false, 10.1, 14.4, 7.3,
-              CASE WHEN q.ok THEN ARRAY['face_size', 'clarity', 'headpose', 'partial', 'brightness'] ELSE ARRAY['face_size', 'headpose', 'partial'] END,
-              CASE WHEN q.ok THEN ARRAY[]::text[] ELSE ARRAY['clarity', 'brightness'] END,
+       INSERT INTO history_event_fiqa (event_id, source, fiqa_result, raw)
+       SELECT e.id, 'box', q.ok,
               jsonb_build_object('age', q.age, 'sex', q.sex,
                 'info', jsonb_build_object('face_size', q.face_size, 'clarity', q.clarity,
                   'headpose', jsonb_build_object('roll_angle', 10.1, 'pitch_angle', 14.4, 'yaw_angle', 7.3), 'partial', false, 'brightness', 0.8),
@@ -259,7 +255,7 @@ async function insertChunk(runner: QueryRunner, count: number, start: Date, end:
                                    (150 + e.id % 200)::float8 AS face_size, (0.5 + (e.id % 100) / 100.0)::float8 AS clarity) AS q
         WHERE ep.device_type = '1'
        UNION ALL
-       SELECT e.id, 'box', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}'::jsonb
+       SELECT e.id, 'box', NULL, '{}'::jsonb
          FROM events e JOIN seed_edge_point ep USING (ep_id) WHERE ep.device_type <> '1'
      ),
      images AS (
