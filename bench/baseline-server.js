@@ -51,11 +51,8 @@ function statement(events, receivedFrom) {
     const box = x.box_fiqa_info;
     const grab = x.grab_fiqa_info;
     rows.fiqa.push(
-      `(${k}, 'grab', ${p(grab.age ?? null, 'float8')}, ${p(grab.sex ?? null, 'int2')}, ${p(grab.confidence ?? null, 'float8')}, ` +
-        `${p(grab.face_id ?? null, 'int8')}, ${p(grab.rect?.top ?? null, 'float8')}, NULL::boolean, NULL::float8, NULL::text[], NULL::text[], ${p(JSON.stringify(grab), 'jsonb')})`,
-      `(${k}, 'box', ${p(box.age ?? null, 'float8')}, ${p(box.sex ?? null, 'int2')}, NULL::float8, NULL::int8, NULL::float8, ` +
-        `${p(box.fiqa_result ?? null, 'bool')}, ${p(box.info?.clarity ?? null, 'float8')}, ${p(box.success ?? null, 'text[]')}, ` +
-        `${p(box.fails ?? null, 'text[]')}, ${p(JSON.stringify(box), 'jsonb')})`,
+      `(${k}, 'grab', NULL::boolean, ${p(JSON.stringify(grab), 'jsonb')})`,
+      `(${k}, 'box', ${p(box.fiqa_result ?? null, 'bool')}, ${p(JSON.stringify(box), 'jsonb')})`,
     );
     for (const [kind, text] of [['reg_pic', event.reg_pic], ['spot_pic', x.spot_pic], ['recognize_face', x.recognize_face]]) {
       if (typeof text !== 'string') continue;
@@ -80,7 +77,7 @@ function statement(events, receivedFrom) {
     `"event_time", "score", "want_action", "extra_fields", "received_at", "dev_sno", "ep_id", "person_type", "received_from") ` +
     `VALUES ${rows.event.join(', ')} ON CONFLICT ("dedup_key") DO NOTHING RETURNING "id", "dedup_key")` +
     child('history_event_ext_data', '"device_ip", "ep_id", "dev_sno", "person_type", "person_type_sent", "device_type", "extra_fields"', rows.ext) +
-    child('history_event_fiqa', '"source", "age", "sex", "confidence", "face_id", "rect_top", "fiqa_result", "clarity", "checks_passed", "checks_failed", "raw"', rows.fiqa) +
+    child('history_event_fiqa', '"source", "fiqa_result", "raw"', rows.fiqa) +
     child('history_event_image', '"kind", "content_type", "byte_size", "sha256", "data", "data_url_prefix"', rows.image) +
     child('hook', '"id", "type", "ordering_key", "payload", "created_at"', rows.hook) +
     ` SELECT "id", "dedup_key" FROM stored`;

@@ -10,7 +10,7 @@ const { parseArgs } = require('node:util');
 const { DataSource } = require('typeorm');
 const { runMigrations } = require('../dist/database/migration-runner');
 const { typeOrmOptions } = require('../dist/database/typeorm-options');
-const { seedEvents } = require('../dist/admin/seed/event-seeder');
+const { seedEvents } = require('../dist-tools/scripts/seed/event-seeder');
 const { benchServer, startProcess, stopProcess } = require('./lib');
 
 const { values: args } = parseArgs({

@@ -3,9 +3,10 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
-import { EnvironmentVariables } from './config/environment';
-import { settingsModule } from './config/settings.module';
+import type { Settings } from './config/settings';
+import { SettingsModule } from './config/settings.module';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './entities';
 import { EventsModule } from './events/events.module';
 import { GalleryModule } from './gallery/gallery.module';
 import { HealthModule } from './health/health.module';
@@ -22,19 +23,19 @@ import { ThumbnailsModule } from './thumbnails/thumbnails.module';
 @Module({})
 export class AppModule {
   /**
-   * @param settings the validated environment (`validateEnvironment`), with the embedded
+   * @param settings the validated environment (`validateSettings`), with the embedded
    * database's URL filled in by main.ts, or a test's own database and policies.
    * @param logger the process's pino logger (`createRootLogger`).
    */
-  static forRoot(settings: EnvironmentVariables, logger: Logger): DynamicModule {
+  static forRoot(settings: Settings, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        settingsModule(settings),
+        SettingsModule.forRoot(settings),
         LoggingModule.forRoot(logger),
         LifecycleModule,
         IntakeModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         MetricsModule,
         HealthModule,
         AuthModule,

@@ -5,7 +5,7 @@ import { setupOpenApi } from './admin/openapi';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { trustedProxies } from './common/client-address';
 import { requestValidationPipe } from './common/validation-errors';
-import { EnvironmentVariables } from './config/environment';
+import type { Settings } from './config/settings';
 import { serveConsole } from './console/console-static';
 import { ingestGate } from './events/ingest-gate';
 import { applyServerLimits } from './intake/http-server-limits';
@@ -21,11 +21,11 @@ import { MetricsService } from './metrics/metrics.service';
  * `bodyParser: false`: no body is read here, only by the routes that take one, after their
  * checks (`@UploadIntake()`, `@AdminJsonBody()`).
  */
-export function configureApp(app: NestExpressApplication, settings: EnvironmentVariables): void {
-  const uploads = ingestGate(settings, app.get(MetricsService));
-  applyServerLimits(app.getHttpServer(), settings);
+export function configureApp(app: NestExpressApplication, settings: Settings): void {
+  const uploads = ingestGate(settings.intake, app.get(MetricsService));
+  applyServerLimits(app.getHttpServer(), settings.server, settings.intake);
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', trustedProxies(settings.TRUSTED_PROXIES));
+  app.set('trust proxy', trustedProxies(settings.server.trustedProxies));
   // No hash of every JSON answer: the routes that serve cacheable bytes set their own ETag.
   app.set('etag', false);
   app.use(closeUnreadBodies);
@@ -33,7 +33,7 @@ export function configureApp(app: NestExpressApplication, settings: EnvironmentV
   app.use(uploads.rewrite);
   app.use(httpLogger(app.get(ROOT_LOGGER)));
   app.use(helmet());
-  if (settings.CORS_ORIGINS.length > 0) app.enableCors({ origin: settings.CORS_ORIGINS });
+  if (settings.server.corsOrigins.length > 0) app.enableCors({ origin: settings.server.corsOrigins });
   serveConsole(app);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(requestValidationPipe());

@@ -5,19 +5,18 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { withoutCredentials } from './config/environment';
-import { loadSettingsOrExit } from './config/load-settings';
+import { loadSettingsOrExit, withoutCredentials } from './config/settings';
 import { startEmbeddedDatabaseIfNeeded } from './database/embedded-postgres';
 import { HISTORY_EVENT_PATH } from './events/history-event.controller';
 import { createRootLogger } from './logging/root-logger';
 
 async function bootstrap(): Promise<void> {
   const settings = loadSettingsOrExit();
-  const log = createRootLogger(settings);
+  const log = createRootLogger(settings.log, settings.server.nodeEnv);
   process.on('uncaughtException', (error) => exitOnFatal(log, 'uncaught exception', error));
   process.on('unhandledRejection', (reason) => exitOnFatal(log, 'unhandled rejection', reason));
 
-  const embedded = await startEmbeddedDatabaseIfNeeded(settings, log);
+  const embedded = await startEmbeddedDatabaseIfNeeded(settings.database, settings.server.dataDir, log);
   let app: NestExpressApplication;
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings, log), {
@@ -25,7 +24,7 @@ async function bootstrap(): Promise<void> {
       bufferLogs: true,
     });
     configureApp(app, settings);
-    await app.listen(settings.PORT, settings.HOST);
+    await app.listen(settings.server.port, settings.server.host);
   } catch (error) {
     log.fatal({ err: error }, 'could not start');
     await embedded?.stop();
@@ -33,15 +32,15 @@ async function bootstrap(): Promise<void> {
   }
 
   const port = (app.getHttpServer().address() as { port: number }).port;
-  const extraPaths = settings.INGEST_PATHS.length > 0 ? ` (also at ${settings.INGEST_PATHS.join(', ')})` : '';
-  const tokenNote = settings.INGEST_TOKEN.length > 0 ? ', followed by /<INGEST_TOKEN>' : '';
-  log.info(`ready in ${Math.round(performance.now())} ms, listening on ${settings.HOST}:${port}`);
-  log.info(`box upload URL: http://${lanAddress(settings.HOST)}:${port}${HISTORY_EVENT_PATH}${tokenNote}${extraPaths}`);
-  log.info(`console: http://${lanAddress(settings.HOST)}:${port}/console/ (sign in with an admin API key)`);
+  const extraPaths = settings.intake.paths.length > 0 ? ` (also at ${settings.intake.paths.join(', ')})` : '';
+  const tokenNote = settings.intake.tokens.length > 0 ? ', followed by /<INGEST_TOKEN>' : '';
+  log.info(`ready in ${Math.round(performance.now())} ms, listening on ${settings.server.host}:${port}`);
+  log.info(`box upload URL: http://${lanAddress(settings.server.host)}:${port}${HISTORY_EVENT_PATH}${tokenNote}${extraPaths}`);
+  log.info(`console: http://${lanAddress(settings.server.host)}:${port}/console/ (sign in with an admin API key)`);
   log.info(
     embedded
       ? `data: ${embedded.describe()}`
-      : `data: PostgreSQL at ${withoutCredentials(settings.DATABASE_URL!)}`,
+      : `data: PostgreSQL at ${withoutCredentials(settings.database.url!)}`,
   );
 
   let closing = false;
@@ -50,7 +49,7 @@ async function bootstrap(): Promise<void> {
     closing = true;
     log.info(`${signal} received: finishing the requests in flight, then stopping`);
     // A shutdown that cannot finish (a database that does not answer) must not hang forever.
-    setTimeout(() => exitOnFatal(log, 'shutdown timed out', new Error('forced exit')), settings.SHUTDOWN_TIMEOUT_MS + 10_000).unref();
+    setTimeout(() => exitOnFatal(log, 'shutdown timed out', new Error('forced exit')), settings.server.shutdownTimeoutMs + 10_000).unref();
     await app.close();
     await embedded?.stop();
     log.info('stopped');

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { seedEvents } from '../src/admin/seed/event-seeder';
+import { seedEvents } from '../scripts/seed/event-seeder';
 import { runMigrations } from '../src/database/migration-runner';
 import { typeOrmOptions } from '../src/database/typeorm-options';
 import { parseHistoryEvent } from '../src/events/history-event.parser';

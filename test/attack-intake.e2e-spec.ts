@@ -15,7 +15,7 @@ import {
   requestHead,
   statusOf,
 } from './support/raw-http';
-import { formFields, sampleEvent } from './support/samples';
+import { formFields, freshEvent } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
@@ -24,13 +24,6 @@ import { createTestApp, TestApp } from './support/test-app';
  * limit is total. Real HTTP on a listening server, real PostgreSQL. Costs in time and memory are
  * measured by `npm run drill:attack`, not asserted here.
  */
-
-let nextTimestamp = 1_630_000_000_000;
-const freshEvent = (extra: Record<string, unknown> = {}) => ({
-  ...sampleEvent('gate-employee.json'),
-  timestamp: nextTimestamp++,
-  ...extra,
-});
 
 /** Two million `[]` in 6 KB of gzip: parsed, seconds of event loop and hundreds of MB. */
 const BOMB = gzipArrayBomb(2_000_000);
@@ -234,7 +227,7 @@ describe('the HTTP intake under attack', () => {
       );
       await sleep(500);
       // 400 KB: more than one read of the socket, so it must wait for the budget.
-      const event = freshEvent({ padding: 'p'.repeat(400_000) });
+      const event = freshEvent('gate-employee.json', { padding: 'p'.repeat(400_000) });
       const stored = upload(running.url, JSON.stringify(event)).then((answer) => {
         order.push('upload');
         return answer;
@@ -282,7 +275,7 @@ describe('the HTTP intake under attack', () => {
 
     it('refuses a compressed body over BODY_LIMIT once inflated, though it is under it on the wire', async () => {
       const before = await rowCounts(running.target);
-      const body = gzipSync(JSON.stringify(freshEvent({ padding: 'p'.repeat(2 * 1024 * 1024) })));
+      const body = gzipSync(JSON.stringify(freshEvent('gate-employee.json', { padding: 'p'.repeat(2 * 1024 * 1024) })));
       expect(body.length).toBeLessThan(1024 * 1024);
       const answer = await fetch(`${running.url}${HISTORY_EVENT_PATH}`, {
         method: 'POST',

@@ -2,8 +2,7 @@ import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { eventOf } from './support/admin-api';
 import { createTestApp, TestApp } from './support/test-app';
-
-let nextTimestamp = 1_700_000_000_000;
+import { nextTimestamp } from './support/samples';
 
 /** Behind a proxy, the client address is whatever X-Forwarded-For says: never a 500, at worst unknown. */
 describe('client addresses behind a trusted proxy', () => {
@@ -17,7 +16,7 @@ describe('client addresses behind a trusted proxy', () => {
     await target.close();
   });
 
-  const uploadVia = (forwardedFor: string, event = eventOf({ timestamp: nextTimestamp++ })) =>
+  const uploadVia = (forwardedFor: string, event = eventOf({ timestamp: nextTimestamp() })) =>
     request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).set('X-Forwarded-For', forwardedFor).send(event);
 
   const storedFrom = async (table: string, id: string): Promise<string | null> => {
@@ -44,7 +43,7 @@ describe('client addresses behind a trusted proxy', () => {
   });
 
   it('quarantines an invalid event forwarded with a port, with the bare address', async () => {
-    const response = await uploadVia('10.1.2.3:1234', { ...eventOf({ timestamp: nextTimestamp++ }), score: 'high' }).expect(200);
+    const response = await uploadVia('10.1.2.3:1234', { ...eventOf({ timestamp: nextTimestamp() }), score: 'high' }).expect(200);
     const [result] = response.body.data.events;
     expect(result.result).toBe('quarantined');
     expect(await storedFrom('quarantined_event', result.id)).toBe('10.1.2.3');
@@ -72,7 +71,7 @@ describe('INGEST_ALLOW_CIDRS behind a trusted proxy', () => {
     await request(target.app.getHttpServer())
       .post(HISTORY_EVENT_PATH)
       .set('X-Forwarded-For', forwardedFor)
-      .send(eventOf({ timestamp: nextTimestamp++ }))
+      .send(eventOf({ timestamp: nextTimestamp() }))
       .expect(status);
   });
 });

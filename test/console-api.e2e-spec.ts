@@ -2,7 +2,7 @@ import http, { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import request from 'supertest';
-import { chunk } from '../src/live/stored-events.notifier';
+import { chunk } from '../src/events/stored-events.notifier';
 import { CONSOLE_DIST } from '../src/console/console-static';
 import { adminGet, eventOf, upload } from './support/admin-api';
 import { QUICK_HOOKS } from './support/hooks';

@@ -7,6 +7,7 @@ import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { adminGet, eventOf } from './support/admin-api';
 import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, serverUrl, TestDatabase } from './support/test-database';
+import { nextTimestamp } from './support/samples';
 
 /**
  * The "database unavailable" classes of error, made with a real PostgreSQL: a role out of
@@ -30,9 +31,8 @@ async function asAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 const disconnect = (client: Client, role: string) =>
   client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
 
-let nextTimestamp = 1_690_000_000_000;
 const uploadOne = (target: TestApp) =>
-  request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(eventOf({ timestamp: nextTimestamp++ }));
+  request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(eventOf({ timestamp: nextTimestamp() }));
 
 describe('database unavailable: every class is 503 with Retry-After, readiness false without names', () => {
   const role = `se3_role_${randomBytes(4).toString('hex')}`;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { adminGet } from './support/admin-api';
-import { formFields, readSample, sampleEvent, sampleNames } from './support/samples';
+import { formFields, freshEvent, nextTimestamp, readSample, sampleNames } from './support/samples';
 import { countRows } from './support/stored-events';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -13,9 +13,7 @@ interface Answer {
   differences?: string[];
 }
 
-let nextTimestamp = 1_700_000_000_000;
 /** The gate sample (want_action 0, three images) at a time of its own. */
-const freshEvent = (name = 'gate-employee.json'): Record<string, any> => ({ ...sampleEvent(name), timestamp: nextTimestamp++ });
 const clone = <T>(value: T): T => structuredClone(value);
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
 
@@ -199,7 +197,7 @@ describe('a copy of a stored event with the same dedup key but other content (a 
     'compares events stored before content keys existed (worked out from the rows): %s',
     async (name) => {
       const event = readSample<Record<string, any>>(name);
-      event.timestamp = nextTimestamp++;
+      event.timestamp = nextTimestamp();
       const [stored] = await post(event);
       const [{ content_key: original }] = await target.dataSource.query(`SELECT "content_key" FROM "history_event" WHERE "id" = $1`, [
         stored.id,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
-import { formFields, readSample, sampleNames } from './support/samples';
+import { formFields, nextTimestamp, readSample, sampleNames } from './support/samples';
 import { rebuildFromDatabase } from './support/stored-events';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -21,8 +21,7 @@ const events: Json[] = sampleNames().flatMap((name) => {
   return (Array.isArray(sample) ? sample : [sample]) as Json[];
 });
 
-let nextTimestamp = 1_670_000_000_000;
-const fresh = (event: Json): Json => ({ ...structuredClone(event), timestamp: nextTimestamp++ });
+const fresh = (event: Json): Json => ({ ...structuredClone(event), timestamp: nextTimestamp() });
 
 /** Every path to a value in an event: ['ext_data', 'box_fiqa_info', 'info', 'clarity'], ... */
 function pathsOf(value: unknown, prefix: string[] = []): string[][] {

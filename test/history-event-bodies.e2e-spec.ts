@@ -1,18 +1,11 @@
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
-import { formFields, sampleEvent } from './support/samples';
+import { formFields, freshEvent } from './support/samples';
 import { loadStoredEvent, rebuildFromDatabase } from './support/stored-events';
 import { createTestApp, TestApp } from './support/test-app';
 
 type Result = { id: string; result: string; errors?: { field: string; message: string }[] };
 type IngestAnswer = { data: { events: Result[] } };
-
-let nextTimestamp = 1_610_000_000_000;
-function freshEvent(name = 'seed-example.json'): Record<string, any> {
-  const event = sampleEvent(name);
-  event.timestamp = nextTimestamp++;
-  return event;
-}
 
 describe('HistoryEvent upload bodies', () => {
   /** With the default settings. */
@@ -33,7 +26,7 @@ describe('HistoryEvent upload bodies', () => {
 
   describe('form uploads', () => {
     it('stores an application/x-www-form-urlencoded event with ext_data as JSON text', async () => {
-      const event = freshEvent();
+      const event = freshEvent('seed-example.json');
       const response = await upload().type('form').send(formFields(event)).expect(200);
       const result = (response.body as IngestAnswer).data.events[0];
       expect(result.result).toBe('stored');
@@ -42,7 +35,6 @@ describe('HistoryEvent upload bodies', () => {
 
     it('stores a multipart/form-data event with text fields', async () => {
       const event = freshEvent('snapcam-stranger-1001.json');
-      event.timestamp = nextTimestamp++;
       const form = upload();
       for (const [key, value] of Object.entries(formFields(event))) form.field(key, value);
       const result = ((await form.expect(200)).body as IngestAnswer).data.events[0];
@@ -70,13 +62,13 @@ describe('HistoryEvent upload bodies', () => {
 
     it('answers 400 for a file part that is not one of the images', async () => {
       const form = upload();
-      for (const [key, value] of Object.entries(formFields(freshEvent()))) form.field(key, value);
+      for (const [key, value] of Object.entries(formFields(freshEvent('seed-example.json')))) form.field(key, value);
       const response = await form.attach('document', Buffer.from('%PDF-1.4'), 'doc.pdf').expect(400);
       expect(response.body).toMatchObject({ status: 400, message: expect.stringMatching(/unexpected file field "document"/) });
     });
 
     it('quarantines a form event whose ext_data is not JSON, keeping the fields as sent', async () => {
-      const fields = { ...formFields(freshEvent()), ext_data: '{not json' };
+      const fields = { ...formFields(freshEvent('seed-example.json')), ext_data: '{not json' };
       const response = await upload().type('form').send(fields).expect(200);
       const result = (response.body as IngestAnswer).data.events[0];
       expect(result).toMatchObject({ result: 'quarantined', errors: [{ field: 'ext_data', message: 'ext_data must be an object' }] });
@@ -86,7 +78,7 @@ describe('HistoryEvent upload bodies', () => {
     });
 
     it('answers 400 for ext_data JSON text nested deeper than the cap', async () => {
-      const fields = { ...formFields(freshEvent()), ext_data: '{"a":'.repeat(100) + '1' + '}'.repeat(100) };
+      const fields = { ...formFields(freshEvent('seed-example.json')), ext_data: '{"a":'.repeat(100) + '1' + '}'.repeat(100) };
       const response = await upload().type('form').send(fields).expect(400);
       expect(response.body).toEqual({ status: 400, message: 'ext_data is nested deeper than 32 levels (JSON_MAX_DEPTH)', errors: [] });
     });
@@ -127,7 +119,7 @@ describe('HistoryEvent upload bodies', () => {
       ],
       [
         'a body over BODY_LIMIT',
-        () => upload(small).type('json').send(JSON.stringify({ ...freshEvent(), padding: 'x'.repeat(300_000) })),
+        () => upload(small).type('json').send(JSON.stringify({ ...freshEvent('seed-example.json'), padding: 'x'.repeat(300_000) })),
         413,
         /larger than the limit of 262144 bytes \(BODY_LIMIT\)/,
       ],
@@ -152,7 +144,7 @@ describe('HistoryEvent upload bodies', () => {
   });
 
   it('quarantines an image over IMAGE_MAX_BYTES, naming it', async () => {
-    const event = freshEvent();
+    const event = freshEvent('seed-example.json');
     const response = await upload(small).type('json').send(JSON.stringify(event)).expect(200);
     expect((response.body as IngestAnswer).data.events[0]).toMatchObject({
       result: 'quarantined',

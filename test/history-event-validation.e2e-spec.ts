@@ -1,19 +1,13 @@
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
-import { readSample, sampleEvent } from './support/samples';
+import { freshEvent, readSample } from './support/samples';
 import { countRows, rebuildFromDatabase } from './support/stored-events';
 import { createTestApp, TestApp } from './support/test-app';
 
 type Result = { id: string; result: string; errors?: { field: string; message: string }[] };
 type IngestAnswer = { data: { events: Result[] } };
 
-let nextTimestamp = 1_600_000_000_000;
 /** A valid event (the seed example), made distinct so that it is never a duplicate of another test's. */
-function freshEvent(name = 'seed-example.json'): Record<string, any> {
-  const event = sampleEvent(name);
-  event.timestamp = nextTimestamp++;
-  return event;
-}
 
 const postText = (target: TestApp, text: string, contentType = 'application/json') =>
   request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).set('Content-Type', contentType).send(text);
@@ -126,7 +120,7 @@ describe('HistoryEvent validation', () => {
     ];
 
     it.each(cases)('%s', async (_, mutate, field, message) => {
-      const event = freshEvent();
+      const event = freshEvent('seed-example.json');
       mutate(event);
       const result = await resultOf(target, event);
       expect(result.result).toBe('quarantined');
@@ -134,7 +128,7 @@ describe('HistoryEvent validation', () => {
     });
 
     it('is not an object', async () => {
-      const { body } = await post(target, [freshEvent(), 5, 'event']).expect(200);
+      const { body } = await post(target, [freshEvent('seed-example.json'), 5, 'event']).expect(200);
       const [valid, number, text] = (body as IngestAnswer).data.events;
       expect(valid.result).toBe('stored');
       for (const result of [number, text]) {
@@ -146,7 +140,7 @@ describe('HistoryEvent validation', () => {
     });
 
     it('holds a number too large for a double (1e400 parses as Infinity)', async () => {
-      const text = JSON.stringify(freshEvent()).replace(/"score":[^,]+/, '"score":1e400');
+      const text = JSON.stringify(freshEvent('seed-example.json')).replace(/"score":[^,]+/, '"score":1e400');
       const response = await postText(target, text).expect(200);
       const result = (response.body as IngestAnswer).data.events[0];
       expect(result).toMatchObject({ result: 'quarantined', errors: [{ field: 'score', message: 'score must be a finite number' }] });
@@ -171,7 +165,7 @@ describe('HistoryEvent validation', () => {
     ];
 
     it.each(cases)('%s, and rebuilds it exactly', async (_, mutate) => {
-      const event = freshEvent();
+      const event = freshEvent('seed-example.json');
       mutate(event);
       const result = await resultOf(target, event);
       expect(result).toMatchObject({ result: 'stored' });
@@ -182,7 +176,7 @@ describe('HistoryEvent validation', () => {
 
   describe('the quarantine', () => {
     it('keeps the raw event and its errors, and the same bad event once however often it is sent', async () => {
-      const event = freshEvent();
+      const event = freshEvent('seed-example.json');
       event.ext_data.person_type = 9;
       const first = await resultOf(target, event);
       const second = await resultOf(target, event);
@@ -199,7 +193,7 @@ describe('HistoryEvent validation', () => {
     });
 
     it('keeps an event whose text PostgreSQL cannot store in a jsonb column', async () => {
-      const event = freshEvent();
+      const event = freshEvent('seed-example.json');
       event.identity_name = 'nul\u0000name';
       event.ext_data.dev_sno = 'box\u0000';
       const result = await resultOf(target, event);
@@ -224,7 +218,7 @@ describe('HistoryEvent validation', () => {
     });
 
     it('answers 400 with the errors and stores nothing', async () => {
-      const event = freshEvent();
+      const event = freshEvent('seed-example.json');
       event.ext_data.person_type = 0;
       const response = await post(strict, event).expect(400);
       expect(response.body).toEqual({
@@ -248,7 +242,7 @@ describe('HistoryEvent validation', () => {
     });
 
     it('still stores valid events', async () => {
-      const result = (await post(strict, freshEvent()).expect(200)).body as IngestAnswer;
+      const result = (await post(strict, freshEvent('seed-example.json')).expect(200)).body as IngestAnswer;
       expect(result.data.events[0].result).toBe('stored');
     });
   });

@@ -3,11 +3,8 @@ import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { adminGet } from './support/admin-api';
 import { deliveriesOf, QUICK_HOOKS } from './support/hooks';
 import { pollUntil } from './support/poll';
-import { readSample, sampleEvent } from './support/samples';
+import { freshEvent, sampleEvent } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
-
-let nextTimestamp = 1_730_000_000_000;
-const freshEvent = (): Record<string, any> => ({ ...sampleEvent('gate-employee.json'), timestamp: nextTimestamp++ });
 
 /**
  * Image fields carry only image data URL prefixes, and image bytes are served only with the
@@ -65,7 +62,7 @@ describe('images: data URL prefixes and how the bytes are served', () => {
   });
 
   it('serves gallery faces the same way', async () => {
-    const stranger: Record<string, any> = { ...readSample<Record<string, any>>('snapcam-stranger-1001.json'), timestamp: nextTimestamp++ };
+    const stranger = freshEvent('snapcam-stranger-1001.json');
     stranger.ext_data.recognize_face = `data:image/gif;base64,${stranger.ext_data.recognize_face}`;
     const [result] = (await upload(stranger)).body.data.events;
     await pollUntil(

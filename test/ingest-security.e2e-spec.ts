@@ -2,14 +2,11 @@ import type { Server } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
-import { sampleEvent } from './support/samples';
+import { freshEvent, sampleEvent } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
 
 const TOKEN = 'box-token-0123456789abcdef';
 const OTHER_TOKEN = 'second-token-0123456789';
-
-let nextTimestamp = 1_620_000_000_000;
-const freshEvent = () => ({ ...sampleEvent('gate-employee.json'), timestamp: nextTimestamp++ });
 
 describe('ingest security', () => {
   describe('with INGEST_TOKEN set', () => {

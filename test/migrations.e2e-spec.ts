@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { runMigrations } from '../src/database/migration-runner';
 import { typeOrmOptions } from '../src/database/typeorm-options';
+import { ENTITIES } from '../src/entities';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 describe('migrations', () => {
@@ -9,7 +10,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ empty: true });
-    dataSource = await new DataSource(typeOrmOptions(database.url)).initialize();
+    dataSource = await new DataSource({ ...typeOrmOptions(database.url), entities: ENTITIES }).initialize();
   });
 
   afterAll(async () => {

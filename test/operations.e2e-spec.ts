@@ -1,11 +1,8 @@
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { pollUntil } from './support/poll';
-import { sampleEvent } from './support/samples';
+import { freshEvent } from './support/samples';
 import { createTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
-
-let nextTimestamp = 1_630_000_000_000;
-const freshEvent = (name = 'gate-employee.json'): Record<string, any> => ({ ...sampleEvent(name), timestamp: nextTimestamp++ });
 
 /** The value of one series in a Prometheus text exposition, or undefined. */
 function metricValue(text: string, series: string): number | undefined {

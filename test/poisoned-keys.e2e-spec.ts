@@ -1,15 +1,13 @@
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { adminGet } from './support/admin-api';
-import { formFields, sampleEvent } from './support/samples';
+import { formFields, freshEvent } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
 
 type Result = { id: string; result: string; errors?: { field: string; message: string }[] };
 
-let nextTimestamp = 1_720_000_000_000;
 /** For supertest's `serialize`: the body goes out as the bytes given. */
 const asIs = (body: unknown) => body as string;
-const freshEvent = (): Record<string, any> => ({ ...sampleEvent('gate-employee.json'), timestamp: nextTimestamp++ });
 
 /**
  * Keys PostgreSQL cannot store as text (a NUL, an unpaired surrogate), in every position of an

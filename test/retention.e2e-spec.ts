@@ -1,16 +1,11 @@
 import request from 'supertest';
 import { HISTORY_EVENT_PATH } from '../src/events/history-event.controller';
 import { RetentionService } from '../src/retention/retention.service';
-import { sampleEvent } from './support/samples';
+import { freshEvent } from './support/samples';
 import { countRows } from './support/stored-events';
 import { createTestApp, TestApp } from './support/test-app';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-let nextTimestamp = 1_640_000_000_000;
-
-function event(name: string): Record<string, any> {
-  return { ...sampleEvent(name), timestamp: nextTimestamp++ };
-}
 
 describe('retention', () => {
   let target: TestApp;
@@ -45,14 +40,14 @@ describe('retention', () => {
       RETENTION_BATCH_SIZE: '10',
     });
     // Oldest first: ids grow with reception time, as they do in production.
-    await receivedDaysAgo('expired stranger 1001', 400, event('snapcam-stranger-1001.json'));
-    await receivedDaysAgo('expired employee', 380, event('gate-employee.json'));
-    for (let index = 0; index < 25; index++) await receivedDaysAgo(`old employee ${index}`, 40, event('gate-employee.json'));
-    await receivedDaysAgo('week-old stranger', 10, event('snapcam-stranger-1001.json'));
-    await receivedDaysAgo('week-old employee', 10, event('gate-employee.json'));
-    await receivedDaysAgo('recent stranger', 3, event('snapcam-stranger-1001.json'));
-    await receivedDaysAgo('old quarantined', 100, { ...event('gate-employee.json'), score: 'bad' });
-    await receivedDaysAgo('recent quarantined', 10, { ...event('gate-employee.json'), score: 'worse' });
+    await receivedDaysAgo('expired stranger 1001', 400, freshEvent('snapcam-stranger-1001.json'));
+    await receivedDaysAgo('expired employee', 380, freshEvent('gate-employee.json'));
+    for (let index = 0; index < 25; index++) await receivedDaysAgo(`old employee ${index}`, 40, freshEvent('gate-employee.json'));
+    await receivedDaysAgo('week-old stranger', 10, freshEvent('snapcam-stranger-1001.json'));
+    await receivedDaysAgo('week-old employee', 10, freshEvent('gate-employee.json'));
+    await receivedDaysAgo('recent stranger', 3, freshEvent('snapcam-stranger-1001.json'));
+    await receivedDaysAgo('old quarantined', 100, { ...freshEvent('gate-employee.json'), score: 'bad' });
+    await receivedDaysAgo('recent quarantined', 10, { ...freshEvent('gate-employee.json'), score: 'worse' });
     // Copies of stored events with other content: kept for review as long as quarantined events.
     await receivedDaysAgo('old conflict', 100, { ...bodies['week-old employee'], identity_name: 'renamed once' });
     await receivedDaysAgo('recent conflict', 10, { ...bodies['week-old employee'], identity_name: 'renamed twice' });
@@ -113,7 +108,7 @@ describe('retention', () => {
       Number((await target.dataSource.query(`SELECT pg_total_relation_size('history_event_image') AS bytes`))[0].bytes);
     const afterRemoval = await size();
     for (let index = 0; index < 25; index++) {
-      await request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(event('gate-employee.json')).expect(200);
+      await request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(freshEvent('gate-employee.json')).expect(200);
     }
     expect(await size()).toBeLessThanOrEqual(afterRemoval * 1.1);
   });

@@ -1,11 +1,10 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { isStatementTimeout } from '../common/database-errors';
-import { EnvironmentVariables } from '../config/environment';
-import { formatDuration } from '../config/hook-settings';
+import { AdminSettings } from '../config/admin.settings';
+import { formatDuration } from '../config/durations';
 
 /**
  * The reads of the admin API whose cost grows with what they match (search, count, summary,
@@ -19,9 +18,9 @@ export class AdminQueries {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    config: ConfigService<EnvironmentVariables, true>,
+    settings: AdminSettings,
   ) {
-    this.timeoutMs = config.get('ADMIN_QUERY_TIMEOUT', { infer: true });
+    this.timeoutMs = settings.queryTimeoutMs;
   }
 
   async read<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {

@@ -1,21 +1,21 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
 import { ConflictsController } from './conflicts/conflicts.controller';
+import { ConflictsRepository } from './conflicts/conflicts.repository';
 import { ConflictsService } from './conflicts/conflicts.service';
 import { AdminQueries } from './admin-queries';
 import { DevicesController } from './devices/devices.controller';
+import { DevicesRepository } from './devices/devices.repository';
 import { DevicesService } from './devices/devices.service';
 import { EventQueryController } from './events/event-query.controller';
+import { EventQueryRepository } from './events/event-query.repository';
 import { EventQueryService } from './events/event-query.service';
+import { EventSummaryRepository } from './events/event-summary.repository';
 import { EventSummaryService } from './events/event-summary.service';
 import { TimeZones } from './events/time-zones';
 import { QuarantineController } from './quarantine/quarantine.controller';
+import { QuarantineRepository } from './quarantine/quarantine.repository';
 import { QuarantineService } from './quarantine/quarantine.service';
-import { EdgePointEntity } from './stats/entities/edge-point.entity';
-import { EventCountSlotEntity } from './stats/entities/event-count-slot.entity';
-import { EventCountValueEntity } from './stats/entities/event-count-value.entity';
-import { EventStatsWatermarkEntity } from './stats/entities/event-stats-watermark.entity';
 import { EventStatsFolder } from './stats/event-stats.folder';
 
 /**
@@ -24,18 +24,20 @@ import { EventStatsFolder } from './stats/event-stats.folder';
  * that keeps the device list and the summary counts folded.
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([EdgePointEntity, EventCountSlotEntity, EventCountValueEntity, EventStatsWatermarkEntity]),
-    EventsModule,
-  ],
+  imports: [EventsModule],
   controllers: [EventQueryController, DevicesController, QuarantineController, ConflictsController],
   providers: [
     AdminQueries,
+    EventQueryRepository,
     EventQueryService,
+    EventSummaryRepository,
     EventSummaryService,
     TimeZones,
+    DevicesRepository,
     DevicesService,
+    QuarantineRepository,
     QuarantineService,
+    ConflictsRepository,
     ConflictsService,
     EventStatsFolder,
   ],

@@ -1,12 +1,14 @@
-import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { validateSettings } from '../config/settings';
 import { AdminApiKeysService, GENERATED_KEY_FILE } from './admin-api-keys.service';
 
-const service = (settings: Record<string, unknown>) =>
-  new AdminApiKeysService(new ConfigService(settings) as ConfigService<any, true>);
+const service = (settings: { ADMIN_API_KEYS: string[]; DATA_DIR: string }) => {
+  const { admin, server } = validateSettings({ ADMIN_API_KEYS: settings.ADMIN_API_KEYS.join(','), DATA_DIR: settings.DATA_DIR });
+  return new AdminApiKeysService(admin, server);
+};
 
 describe('AdminApiKeysService', () => {
   let dataDir: string;

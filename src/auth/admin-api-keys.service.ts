@@ -1,12 +1,12 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SecretSet } from '../common/secret-set';
-import { EnvironmentVariables } from '../config/environment';
+import { AdminSettings } from '../config/admin.settings';
+import { ServerSettings } from '../config/server.settings';
 import { AdminCredentialSource, AdminPrincipal, bearerToken } from './admin-principal';
 
 export const GENERATED_KEY_FILE = 'admin-api-key';
@@ -25,10 +25,13 @@ export class AdminApiKeysService implements OnModuleInit, AdminCredentialSource 
   private keys = new SecretSet([]);
   private keyIds = new Set<string>();
 
-  constructor(private readonly config: ConfigService<EnvironmentVariables, true>) {}
+  constructor(
+    private readonly settings: AdminSettings,
+    private readonly server: ServerSettings,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    const configured = this.config.get('ADMIN_API_KEYS', { infer: true });
+    const configured = this.settings.apiKeys;
     const keys = configured.length > 0 ? configured : [await this.generatedKey()];
     this.keys = new SecretSet(keys);
     this.keyIds = new Set(keys.map((key) => keyIdOfDigest(this.keys.match(key)!)));
@@ -57,7 +60,7 @@ export class AdminApiKeysService implements OnModuleInit, AdminCredentialSource 
   }
 
   private async generatedKey(): Promise<string> {
-    const dataDir = resolve(this.config.get('DATA_DIR', { infer: true }));
+    const dataDir = resolve(this.server.dataDir);
     const file = join(dataDir, GENERATED_KEY_FILE);
     if (existsSync(file)) {
       this.logger.log(`admin API key: the one generated earlier, in ${file}`);

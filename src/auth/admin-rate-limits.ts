@@ -1,8 +1,7 @@
 import { ExecutionContext, HttpException, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { EnvironmentVariables } from '../config/environment';
+import { AdminSettings } from '../config/admin.settings';
 import type { AdminPrincipal } from './admin-principal';
 
 const MINUTE_MS = 60_000;
@@ -32,13 +31,13 @@ export class AdminRateLimits {
 
   constructor(
     private readonly storage: ThrottlerStorageService,
-    config: ConfigService<EnvironmentVariables, true>,
+    settings: AdminSettings,
   ) {
     this.perCaller = {
-      requests: config.get('ADMIN_RATE_LIMIT_PER_MINUTE', { infer: true }),
-      images: config.get('ADMIN_IMAGE_RATE_LIMIT_PER_MINUTE', { infer: true }),
+      requests: settings.rateLimitPerMinute,
+      images: settings.imageRateLimitPerMinute,
     };
-    this.failuresPerAddress = config.get('ADMIN_AUTH_FAILURES_PER_MINUTE', { infer: true });
+    this.failuresPerAddress = settings.authFailuresPerMinute;
   }
 
   /** Counts a request of an authenticated caller against one of its budgets; 429 past it. */

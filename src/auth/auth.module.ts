@@ -1,12 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminAuthGuard } from './admin-api-key.guard';
 import { AdminApiKeysService } from './admin-api-keys.service';
 import { ADMIN_CREDENTIAL_SOURCES } from './admin-principal';
 import { AdminRateLimits } from './admin-rate-limits';
-import { ConsoleSessionEntity } from './session/console-session.entity';
 import { SessionController } from './session/session.controller';
+import { SessionRepository } from './session/session.repository';
 import { SessionService } from './session/session.service';
 
 /**
@@ -15,10 +14,10 @@ import { SessionService } from './session/session.service';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([ConsoleSessionEntity])],
   controllers: [SessionController],
   providers: [
     AdminApiKeysService,
+    SessionRepository,
     SessionService,
     {
       provide: ADMIN_CREDENTIAL_SOURCES,

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { loadSettingsOrExit } from '../config/load-settings';
-import { settingsModule } from '../config/settings.module';
+import { loadSettingsOrExit } from '../config/settings';
+import { SettingsModule } from '../config/settings.module';
 import { DatabaseModule } from '../database/database.module';
 import { startEmbeddedDatabaseIfNeeded } from '../database/embedded-postgres';
+import { ENTITIES } from '../entities';
 import { LoggingModule } from '../logging/logging.module';
 import { createRootLogger } from '../logging/root-logger';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -19,11 +20,11 @@ import { RetentionService } from '../retention/retention.service';
 async function main(): Promise<void> {
   const dryRun = process.argv.includes('--dry-run');
   const settings = loadSettingsOrExit();
-  const log = createRootLogger(settings);
-  const embedded = await startEmbeddedDatabaseIfNeeded(settings, log);
+  const log = createRootLogger(settings.log, settings.server.nodeEnv);
+  const embedded = await startEmbeddedDatabaseIfNeeded(settings.database, settings.server.dataDir, log);
   try {
     @Module({
-      imports: [settingsModule(settings), LoggingModule.forRoot(log), DatabaseModule, MetricsModule, RetentionModule],
+      imports: [SettingsModule.forRoot(settings), LoggingModule.forRoot(log), DatabaseModule.forRoot(ENTITIES), MetricsModule, RetentionModule],
     })
     class RetentionCommandModule {}
 

@@ -7,7 +7,8 @@ import { IsString, MaxLength, ValidateBy, ValidationArguments, ValidationOptions
  * left as it came, so that the validator after it names the parameter and says what is expected.
  */
 
-const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+/** A decimal number as text (what query strings and form fields carry); no hex, no Infinity, no spaces. */
+export const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 const toNumber = (value: unknown) => (typeof value === 'string' && NUMBER_TEXT.test(value.trim()) ? Number(value) : value);
 

@@ -1,14 +1,11 @@
-import { DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { EnvironmentVariables } from './environment';
+import { DynamicModule, Module } from '@nestjs/common';
+import { SETTINGS_AREAS, Settings } from './settings';
 
-/** ConfigService over the validated settings, and nothing else (no .env reading, no process.env). */
-export function settingsModule(settings: EnvironmentVariables): Promise<DynamicModule> {
-  return ConfigModule.forRoot({
-    isGlobal: true,
-    ignoreEnvFile: true,
-    validatePredefined: false,
-    skipProcessEnv: true,
-    load: [() => ({ ...settings })],
-  });
+/** Each area of the validated settings as a provider of its own class, to every module. */
+@Module({})
+export class SettingsModule {
+  static forRoot(settings: Settings): DynamicModule {
+    const providers = Object.entries(SETTINGS_AREAS).map(([area, type]) => ({ provide: type, useValue: settings[area as keyof Settings] }));
+    return { module: SettingsModule, global: true, providers, exports: providers.map((provider) => provider.provide) };
+  }
 }

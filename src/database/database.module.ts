@@ -1,37 +1,40 @@
-import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { DynamicModule, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { EnvironmentVariables } from '../config/environment';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DatabaseSettings } from '../config/database.settings';
 import { runMigrations } from './migration-runner';
 import { typeOrmOptions } from './typeorm-options';
 
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<EnvironmentVariables, true>) => {
-        const url = config.get('DATABASE_URL', { infer: true });
-        if (!url) throw new Error('DATABASE_URL is not set (main.ts starts the embedded database when it is missing)');
-        const timeouts = {
-          statementTimeoutMs: config.get('DATABASE_STATEMENT_TIMEOUT', { infer: true }),
-          lockTimeoutMs: config.get('DATABASE_LOCK_TIMEOUT', { infer: true }),
-        };
-        return { ...typeOrmOptions(url, config.get('DATABASE_POOL_SIZE', { infer: true }), timeouts), autoLoadEntities: true };
-      },
-    }),
-  ],
-})
+type EntityList = NonNullable<DataSourceOptions['entities']>;
+
+@Module({})
 export class DatabaseModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(DatabaseModule.name);
 
+  /** The pool on DATABASE_URL, with the timeouts of every connection, over `entities` (ENTITIES of src/entities.ts). */
+  static forRoot(entities: EntityList): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [DatabaseSettings],
+          useFactory: (settings: DatabaseSettings) => {
+            if (!settings.url) throw new Error('DATABASE_URL is not set (main.ts starts the embedded database when it is missing)');
+            const timeouts = { statementTimeoutMs: settings.statementTimeoutMs, lockTimeoutMs: settings.lockTimeoutMs };
+            return { ...typeOrmOptions(settings.url, settings.poolSize, timeouts), entities };
+          },
+        }),
+      ],
+    };
+  }
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly config: ConfigService<EnvironmentVariables, true>,
+    private readonly settings: DatabaseSettings,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.get('MIGRATIONS_RUN', { infer: true })) return;
+    if (!this.settings.migrationsRun) return;
     const applied = await runMigrations(this.dataSource);
     if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
   }

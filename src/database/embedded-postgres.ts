@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DEFAULT_EMBEDDED_PG_SYSTEM_DIR, layoutForRoot, PostgresUser } from './postgres-as-root';
+import type { DatabaseSettings } from '../config/database.settings';
 import { PostgresBinaries, postgresBinaries } from './postgres-binaries';
 
 export interface EmbeddedPostgresOptions {
@@ -281,19 +282,20 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
  * `settings`; with it, does nothing. Shared by the service and the command-line tools.
  */
 export async function startEmbeddedDatabaseIfNeeded(
-  settings: { DATABASE_URL?: string; DATA_DIR: string; EMBEDDED_PG_PORT: number; EMBEDDED_PG_SYSTEM_DIR: string },
+  settings: Pick<DatabaseSettings, 'url' | 'embeddedPort' | 'embeddedSystemDir'>,
+  dataDirSetting: string,
   log: Logger,
 ): Promise<EmbeddedPostgres | undefined> {
-  if (settings.DATABASE_URL) return undefined;
-  const dataDir = resolve(settings.DATA_DIR);
+  if (settings.url) return undefined;
+  const dataDir = resolve(dataDirSetting);
   log.info(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${dataDir}`);
   const database = await EmbeddedPostgres.start({
     dataDir,
-    port: settings.EMBEDDED_PG_PORT,
+    port: settings.embeddedPort,
     database: 'se3_events',
-    systemDir: settings.EMBEDDED_PG_SYSTEM_DIR,
+    systemDir: settings.embeddedSystemDir,
     log: (message) => log.debug({ context: 'EmbeddedPostgres' }, message),
   });
-  settings.DATABASE_URL = database.url;
+  settings.url = database.url;
   return database;
 }

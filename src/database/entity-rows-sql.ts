@@ -17,15 +17,28 @@ export interface EntityRowsSql {
   table: string;
   /** The quoted column names, in the order of the values. */
   columns: string[];
-  /** For each entity, its typed parameters (`$n::type`), in column order. */
+  /** For each entity, its typed parameters (`$n::type`), in column order; `DEFAULT` where the entity leaves the column unset. */
   rows: string[][];
+}
+
+/** Rows that set the same columns, with the positions of their entities in the list given. */
+export interface EntityRowGroup extends EntityRowsSql {
+  indexes: number[];
+}
+
+/** `($1, $2), ($3, $4)`: the rows of a VALUES list. */
+export function tuples(rows: string[][]): string {
+  return rows.map((row) => `(${row.join(', ')})`).join(', ');
 }
 
 /**
  * Column names and VALUES parameters for entity instances, from the entity's TypeORM metadata:
  * database names, casts, transformers and jsonb serialisation as TypeORM applies them.
- * Generated columns and `omit` are left out. It lets the inserts of several tables share one
+ * Generated columns and `omit` are left out. A property left `undefined` is sent as `DEFAULT`,
+ * as TypeORM's own insert does (null is sent as NULL): a column added with a default is filled
+ * by PostgreSQL until the mapper sets it. It lets the inserts of several tables share one
  * statement (data-modifying CTEs), where the query builder would need one round trip each.
+ * `DEFAULT` is valid only in the VALUES of an INSERT itself; see `entityRowGroupsSql` for others.
  */
 export function entityRowsSql<T extends ObjectLiteral>(
   dataSource: DataSource,
@@ -41,9 +54,46 @@ export function entityRowsSql<T extends ObjectLiteral>(
     table: `"${metadata.tableName}"`,
     columns: columns.map(({ name }) => name),
     rows: entities.map((instance) =>
-      columns.map(({ column, type }) => params.add(driver.preparePersistentValue(column.getEntityValue(instance), column), type)),
+      columns.map(({ column, type }) => {
+        const value = column.getEntityValue(instance);
+        return value === undefined ? 'DEFAULT' : params.add(driver.preparePersistentValue(value, column), type);
+      }),
     ),
   };
+}
+
+/**
+ * As `entityRowsSql`, for rows inserted through a SELECT (`INSERT … SELECT … FROM (VALUES …)`),
+ * where `DEFAULT` cannot stand: the entities are grouped by the columns they set, and each group
+ * names only those (an unset column takes its default). Entities of one mapper set the same
+ * columns, so that this is one group in practice.
+ */
+export function entityRowGroupsSql<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  entities: T[],
+  params: SqlParameters,
+  omit: string[] = [],
+): EntityRowGroup[] {
+  const metadata = dataSource.getMetadata(entity);
+  const columns = insertableColumns(dataSource, metadata, omit);
+  const groups = new Map<string, { set: InsertableColumn[]; indexes: number[] }>();
+  entities.forEach((instance, index) => {
+    const set = columns.filter(({ column }) => column.getEntityValue(instance) !== undefined);
+    const shape = set.map(({ name }) => name).join(',');
+    const group = groups.get(shape) ?? { set, indexes: [] };
+    group.indexes.push(index);
+    groups.set(shape, group);
+  });
+  const driver = dataSource.driver;
+  return [...groups.values()].map(({ set, indexes }) => ({
+    table: `"${metadata.tableName}"`,
+    columns: set.map(({ name }) => name),
+    rows: indexes.map((index) =>
+      set.map(({ column, type }) => params.add(driver.preparePersistentValue(column.getEntityValue(entities[index]), column), type)),
+    ),
+    indexes,
+  }));
 }
 
 interface InsertableColumn {

@@ -10,13 +10,13 @@ export interface SessionTimeouts {
 /**
  * The one TypeORM configuration, shared by the application, the migration CLI and the tests.
  * The schema comes from the committed migrations only: never `synchronize`. The service passes
- * its timeouts; the CLIs (migrations, seed) run without any.
+ * its timeouts; the CLIs (migrations, seed) run without any. The entities are given by the
+ * caller (`ENTITIES` of src/entities.ts); running migrations needs none.
  */
 export function typeOrmOptions(url: string, poolSize = 10, timeouts: SessionTimeouts = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
     migrations: [join(__dirname, 'migrations', '*.{ts,js}')],
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',

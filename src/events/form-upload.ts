@@ -1,10 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
+import { NUMBER_TEXT } from '../common/query-params';
 import type { FormFile } from '../intake/body-parsers';
 import { checkJsonCost, JsonCostLimits } from '../intake/json-cost';
 import { IMAGE_KINDS } from './dto/history-event.dto';
 import { isPlainObject } from './history-event.parser';
 
-const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 const OBJECT_FIELDS = ['grab_fiqa_info', 'box_fiqa_info'];
 
 /**

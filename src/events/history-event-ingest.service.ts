@@ -1,26 +1,19 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { FieldError, FieldErrorsException } from '../common/error-response';
-import { EnvironmentVariables, InvalidEventPolicy } from '../config/environment';
-import { entityRowsSql, SqlParameters } from '../database/entity-rows-sql';
-import { HookEntity } from '../hooks/entities/hook.entity';
-import { HookOptions, toHookEntities } from '../hooks/hook.mapper';
-import { StoredEventsNotifier } from '../live/stored-events.notifier';
+import { HookSettings } from '../config/hook.settings';
+import { IntakeSettings, InvalidEventPolicy } from '../config/intake.settings';
+import { HookOptions, toHookEntities } from './hook.mapper';
+import { StoredEventsNotifier } from './stored-events.notifier';
 import { EventResult, MetricsService } from '../metrics/metrics.service';
 import { EventConflictEntity } from './entities/event-conflict.entity';
-import { HistoryEventExtDataEntity } from './entities/history-event-ext-data.entity';
-import { HistoryEventFiqaEntity } from './entities/history-event-fiqa.entity';
-import { HistoryEventImageEntity } from './entities/history-event-image.entity';
 import { HistoryEventEntity } from './entities/history-event.entity';
 import { QuarantinedEventEntity, UploadFormat } from './entities/quarantined-event.entity';
+import { HistoryEventRepository, Keyed } from './history-event.repository';
 import { contentKeyOf } from './event-content';
 import {
   comparableStored,
   comparableUpload,
   Receipt,
-  StoredHistoryEvent,
   toEventConflictEntity,
   toHistoryEventDetails,
   toHistoryEventEntity,
@@ -43,12 +36,6 @@ export interface Upload {
   receivedFrom: string | null;
   /** Per event, its bytes as received when they are not valid UTF-8 (JSON bodies only). */
   undecodable?: (Buffer | undefined)[];
-}
-
-/** A row to write, with the key that finds it again: the dedup key of an event, the payload key of a quarantined one. */
-interface Keyed<T> {
-  key: Buffer;
-  row: T;
 }
 
 type Written = Map<string, { id: string; kind: 'event' | 'quarantine' }>;
@@ -77,8 +64,8 @@ const FOREIGN_KEY_VIOLATION = '23503';
  * INVALID_EVENT_POLICY says. A copy with the dedup key of a stored event but other content is
  * kept as a conflict (no hook), never dropped.
  * New events and quarantined ones are written by one SQL statement (one round trip, atomic
- * without a transaction block); replays cost a lookup, conflicts a few statements more. The
- * answer is given only after everything is committed.
+ * without a transaction block: HistoryEventRepository.insertNew); replays cost a lookup,
+ * conflicts a few statements more. The answer is given only after everything is committed.
  */
 @Injectable()
 export class HistoryEventIngestService {
@@ -87,17 +74,15 @@ export class HistoryEventIngestService {
   private readonly hookOptions: HookOptions;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: HistoryEventRepository,
     private readonly metrics: MetricsService,
     private readonly notifier: StoredEventsNotifier,
-    config: ConfigService<EnvironmentVariables, true>,
+    intake: IntakeSettings,
+    hooks: HookSettings,
   ) {
-    this.limits = {
-      imageMaxBytes: config.get('IMAGE_MAX_BYTES', { infer: true }),
-      maxDepth: config.get('JSON_MAX_DEPTH', { infer: true }),
-    };
-    this.policy = config.get('INVALID_EVENT_POLICY', { infer: true });
-    this.hookOptions = { eventStored: config.get('HOOK_EVENT_STORED', { infer: true }) };
+    this.limits = { imageMaxBytes: intake.imageMaxBytes, maxDepth: intake.jsonMaxDepth };
+    this.policy = intake.invalidEventPolicy;
+    this.hookOptions = { eventStored: hooks.eventStored };
   }
 
   async ingest(upload: Upload): Promise<IngestResult[]> {
@@ -190,10 +175,7 @@ export class HistoryEventIngestService {
     }
     const earlier = [...new Set(valid.map((entry) => hex(entry.key)).filter((key) => !found.has(key)))];
     if (earlier.length === 0) return found;
-    const rows: { id: string; dedup_key: Buffer; content_key: Buffer | null }[] = await this.dataSource.query(
-      `SELECT "id", "dedup_key", "content_key" FROM "history_event" WHERE "dedup_key" = ANY($1::bytea[])`,
-      [earlier.map((key) => Buffer.from(key, 'hex'))],
-    );
+    const rows = await this.repository.findKeysByDedupKeys(earlier.map((key) => Buffer.from(key, 'hex')));
     const withoutKey = rows.filter((row) => row.content_key === null);
     const computed = await this.backfillContentKeys(withoutKey.map((row) => row.id));
     for (const row of rows) found.set(hex(row.dedup_key), { id: row.id, contentKey: row.content_key ?? computed.get(row.id) ?? null });
@@ -204,28 +186,14 @@ export class HistoryEventIngestService {
   private async backfillContentKeys(ids: string[]): Promise<Map<string, Buffer>> {
     if (ids.length === 0) return new Map();
     const keys = new Map([...(await this.comparableStoredEvents(ids))].map(([id, comparable]) => [id, contentKeyOf(comparable)]));
-    await this.dataSource.query(
-      `UPDATE "history_event" e SET "content_key" = v."key"
-         FROM unnest($1::bigint[], $2::bytea[]) AS v("id", "key")
-        WHERE e."id" = v."id" AND e."content_key" IS NULL`,
-      [[...keys.keys()], [...keys.values()]],
-    );
+    await this.repository.setContentKeys(keys);
     return keys;
   }
 
   /** Stored events as copies are compared on (images by digest, their bytes not read). */
   private async comparableStoredEvents(ids: string[]): Promise<Map<string, Record<string, unknown>>> {
-    if (ids.length === 0) return new Map();
-    const events = await this.dataSource
-      .getRepository(HistoryEventEntity)
-      .createQueryBuilder('e')
-      .innerJoinAndSelect('e.extData', 'x')
-      .leftJoinAndSelect('e.fiqa', 'f')
-      .leftJoin('e.images', 'i')
-      .addSelect(['i.eventId', 'i.kind', 'i.byteSize', 'i.sha256', 'i.dataUrlPrefix'])
-      .where('e.id IN (:...ids)', { ids })
-      .getMany();
-    return new Map(events.map((event) => [event.id, comparableStored(event as StoredHistoryEvent)]));
+    const events = await this.repository.findWithImageDigests(ids);
+    return new Map(events.map((event) => [event.id, comparableStored(event)]));
   }
 
   /**
@@ -263,32 +231,14 @@ export class HistoryEventIngestService {
 
   /** Inserts the conflict rows not kept before; returns the id of each, by `<event id>:<content key>`. */
   private async writeConflicts(rows: EventConflictEntity[]): Promise<Map<string, string>> {
-    const params = new SqlParameters();
-    const sql = entityRowsSql(this.dataSource, EventConflictEntity, rows, params);
-    type Row = { id: string; event_id: string; content_key: Buffer };
-    let inserted: Row[];
     try {
-      inserted = await this.dataSource.query(
-        `INSERT INTO ${sql.table} (${sql.columns.join(', ')}) VALUES ${tuples(sql.rows)}
-         ON CONFLICT ("event_id", "content_key") DO NOTHING RETURNING "id", "event_id", "content_key"`,
-        params.values,
-      );
+      const kept = await this.repository.insertConflicts(rows);
+      return new Map(kept.map((row) => [`${row.event_id}:${hex(row.content_key)}`, row.id]));
     } catch (error) {
       // The stored event went (retention) between the lookup and this insert: the box retries.
       if ((error as { driverError?: { code?: string } }).driverError?.code === FOREIGN_KEY_VIOLATION) throw vanished();
       throw error;
     }
-    const ids = new Map(inserted.map((row) => [`${row.event_id}:${hex(row.content_key)}`, row.id]));
-    const missing = rows.filter((row) => !ids.has(`${row.eventId}:${hex(row.contentKey)}`));
-    if (missing.length > 0) {
-      const earlier: Row[] = await this.dataSource.query(
-        `SELECT c."id", c."event_id", c."content_key" FROM "event_conflict" c
-           JOIN unnest($1::bigint[], $2::bytea[]) AS v("event_id", "content_key") USING ("event_id", "content_key")`,
-        [missing.map((row) => row.eventId), missing.map((row) => row.contentKey)],
-      );
-      for (const row of earlier) ids.set(`${row.event_id}:${hex(row.content_key)}`, row.id);
-    }
-    return ids;
   }
 
   /** Counts an event in the metrics, with its device and person type when it has readable ones. */
@@ -302,83 +252,30 @@ export class HistoryEventIngestService {
     );
   }
 
-  /**
-   * One statement: the events (skipping those stored before), the rows of the events it did
-   * insert, joined on their dedup keys (ext_data, FIQA, images, and the hooks they cause), and
-   * the quarantined events. Returns what it inserted.
-   */
+  /** Writes the new events with what they cause, and the quarantined events (HistoryEventRepository.insertNew). */
   private async write(
     events: (Keyed<HistoryEventEntity> & { event: ParsedHistoryEvent })[],
     quarantined: Keyed<QuarantinedEventEntity>[],
   ): Promise<Written> {
-    const params = new SqlParameters();
-    const tables: string[] = [];
-    const inserted: string[] = [];
-    if (events.length > 0) {
-      const rows = entityRowsSql(this.dataSource, HistoryEventEntity, events.map((entry) => entry.row), params);
-      tables.push(
-        `stored AS (INSERT INTO ${rows.table} (${rows.columns.join(', ')}) VALUES ${tuples(rows.rows)}
-           ON CONFLICT ("dedup_key") DO NOTHING RETURNING "id", "dedup_key")`,
-      );
-      inserted.push(`SELECT 'event' AS kind, "id", "dedup_key" AS key FROM stored`);
-      const details = events.map((entry) => ({ key: entry.key, ...toHistoryEventDetails(entry.event) }));
-      tables.push(
-        this.detailsSql('ext_data', HistoryEventExtDataEntity, details.map(({ key, extData }) => ({ key, row: extData })), params),
-        this.detailsSql('fiqa', HistoryEventFiqaEntity, details.flatMap(({ key, fiqa }) => fiqa.map((row) => ({ key, row }))), params),
-      );
-      const images = details.flatMap(({ key, images }) => images.map((row) => ({ key, row })));
-      if (images.length > 0) tables.push(this.detailsSql('images', HistoryEventImageEntity, images, params));
-      const hooks = events.flatMap((entry) =>
-        toHookEntities(entry.event, entry.row.receivedAt, this.hookOptions).map((row) => ({ key: entry.key, row })),
-      );
-      if (hooks.length > 0) tables.push(this.detailsSql('hooks', HookEntity, hooks, params));
-    }
-    if (quarantined.length > 0) {
-      const rows = entityRowsSql(this.dataSource, QuarantinedEventEntity, quarantined.map((entry) => entry.row), params);
-      tables.push(
-        `quarantined AS (INSERT INTO ${rows.table} (${rows.columns.join(', ')}) VALUES ${tuples(rows.rows)}
-           ON CONFLICT ("payload_key") DO NOTHING RETURNING "id", "payload_key")`,
-      );
-      inserted.push(`SELECT 'quarantine' AS kind, "id", "payload_key" AS key FROM quarantined`);
-    }
-    const result: { kind: 'event' | 'quarantine'; id: string; key: Buffer }[] = await this.dataSource.query(
-      `WITH ${tables.join(',\n')}\n${inserted.join(' UNION ALL ')}`,
-      params.values,
-    );
-    return new Map(result.map((row) => [hex(row.key), { id: row.id, kind: row.kind }]));
-  }
-
-  /** Inserts rows that belong to events, for the events the statement inserted (found by dedup key). */
-  private detailsSql<T extends ObjectLiteral>(
-    name: string,
-    entity: EntityTarget<T>,
-    rows: Keyed<T>[],
-    params: SqlParameters,
-  ): string {
-    const sql = entityRowsSql(this.dataSource, entity, rows.map((entry) => entry.row), params, ['eventId']);
-    const values = sql.rows.map((row, index) => [params.add(rows[index].key, 'bytea'), ...row]);
-    return `${name} AS (INSERT INTO ${sql.table} ("event_id", ${sql.columns.join(', ')})
-      SELECT stored."id", ${sql.columns.map((column) => `v.${column}`).join(', ')}
-        FROM (VALUES ${tuples(values)}) AS v("dedup_key", ${sql.columns.join(', ')}) JOIN stored USING ("dedup_key"))`;
+    const rows = events.map((entry) => ({
+      key: entry.key,
+      event: entry.row,
+      ...toHistoryEventDetails(entry.event),
+      hooks: toHookEntities(entry.event, entry.row.receivedAt, this.hookOptions),
+    }));
+    const written = await this.repository.insertNew(rows, quarantined);
+    return new Map(written.map((row) => [hex(row.key), { id: row.id, kind: row.kind }]));
   }
 
   /** Ids of quarantined events written by earlier uploads, by payload key. */
   private async findQuarantined(keys: Buffer[]): Promise<Map<string, string>> {
-    if (keys.length === 0) return new Map();
-    const rows = await this.dataSource.getRepository(QuarantinedEventEntity).find({
-      select: { id: true, payloadKey: true },
-      where: { payloadKey: In(keys) },
-    });
+    const rows = await this.repository.findQuarantinedByPayloadKeys(keys);
     return new Map(rows.map((row) => [hex(row.payloadKey), row.id]));
   }
 }
 
 function keyedRow<T, K extends keyof T>(row: T, keyProperty: K): Keyed<T> {
   return { key: row[keyProperty] as Buffer, row };
-}
-
-function tuples(rows: string[][]): string {
-  return rows.map((row) => `(${row.join(', ')})`).join(', ');
 }
 
 const vanished = () => new ServiceUnavailableException('the event changed while it was stored; retry');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../common/error-response';
-import { hookTypeOf } from '../hooks/hook.mapper';
+import { hookTypeOf } from './hook.mapper';
 import { visibleText } from '../common/visible-text';
 import { DEFAULT_PERSON_TYPE, HistoryEventDto, ImageKind, MAX_TEXT_LENGTH } from './dto/history-event.dto';
 import { encodeImage } from './encoded-image';
@@ -93,53 +93,19 @@ export function toHistoryEventDetails(parsed: ParsedHistoryEvent): HistoryEventD
     return image;
   });
 
-  return { extData, fiqa: [grabFiqaOf(parsed), boxFiqaOf(parsed)], images };
+  const fiqa = [
+    fiqaRowOf('grab', parsed.grabFiqaRaw, null),
+    fiqaRowOf('box', parsed.boxFiqaRaw, dto.ext_data.box_fiqa_info.fiqa_result ?? null),
+  ];
+  return { extData, fiqa, images };
 }
 
-function emptyFiqa(source: HistoryEventFiqaEntity['source'], raw: FiqaObject) {
+/** The FIQA rows: each object whole, and the box's verdict, the one field queries read (see HistoryEventFiqaEntity). */
+function fiqaRowOf(source: HistoryEventFiqaEntity['source'], raw: FiqaObject, verdict: boolean | null): HistoryEventFiqaEntity {
   const fiqa = new HistoryEventFiqaEntity();
   fiqa.source = source;
   fiqa.raw = raw;
-  return fiqa;
-}
-
-function grabFiqaOf(parsed: ParsedHistoryEvent): HistoryEventFiqaEntity {
-  const grab = parsed.dto.ext_data.grab_fiqa_info;
-  const fiqa = emptyFiqa('grab', parsed.grabFiqaRaw);
-  fiqa.age = grab.age ?? null;
-  fiqa.sex = grab.sex ?? null;
-  fiqa.confidence = grab.confidence ?? null;
-  fiqa.faceId = grab.face_id ?? null;
-  fiqa.pitch = grab.pitch ?? null;
-  fiqa.yaw = grab.yaw ?? null;
-  fiqa.roll = grab.roll ?? null;
-  fiqa.eyeDist = grab.eye_dist ?? null;
-  fiqa.rectTop = grab.rect?.top ?? null;
-  fiqa.rectBottom = grab.rect?.bottom ?? null;
-  fiqa.rectLeft = grab.rect?.left ?? null;
-  fiqa.rectRight = grab.rect?.right ?? null;
-  fiqa.relRectTop = grab.rel_rect?.top ?? null;
-  fiqa.relRectBottom = grab.rel_rect?.bottom ?? null;
-  fiqa.relRectLeft = grab.rel_rect?.left ?? null;
-  fiqa.relRectRight = grab.rel_rect?.right ?? null;
-  return fiqa;
-}
-
-function boxFiqaOf(parsed: ParsedHistoryEvent): HistoryEventFiqaEntity {
-  const box = parsed.dto.ext_data.box_fiqa_info;
-  const fiqa = emptyFiqa('box', parsed.boxFiqaRaw);
-  fiqa.age = box.age ?? null;
-  fiqa.sex = box.sex ?? null;
-  fiqa.fiqaResult = box.fiqa_result ?? null;
-  fiqa.faceSize = box.info?.face_size ?? null;
-  fiqa.clarity = box.info?.clarity ?? null;
-  fiqa.brightness = box.info?.brightness ?? null;
-  fiqa.partial = box.info?.partial ?? null;
-  fiqa.rollAngle = box.info?.headpose?.roll_angle ?? null;
-  fiqa.pitchAngle = box.info?.headpose?.pitch_angle ?? null;
-  fiqa.yawAngle = box.info?.headpose?.yaw_angle ?? null;
-  fiqa.checksPassed = box.success ?? null;
-  fiqa.checksFailed = box.fails ?? null;
+  fiqa.fiqaResult = verdict;
   return fiqa;
 }
 

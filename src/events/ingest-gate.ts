@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AddressList } from '../common/address-list';
 import { clientAddress } from '../common/client-address';
 import { SecretSet } from '../common/secret-set';
-import { EnvironmentVariables } from '../config/environment';
+import type { IntakeSettings } from '../config/intake.settings';
 import { markUploadCleared } from '../intake/upload-clearance';
 import { MetricsService } from '../metrics/metrics.service';
 import { HISTORY_EVENT_PATH } from './history-event.controller';
@@ -22,8 +22,8 @@ export interface UploadRoute {
  * The upload routes the gate serves. A new kind of upload (RealTimeEvent, DeviceStatus) is added
  * here, and its handler marked `@UploadIntake()`: it then gets the same checks and body intake.
  */
-export function uploadRoutes(settings: EnvironmentVariables): UploadRoute[] {
-  return [{ path: HISTORY_EVENT_PATH, aliases: settings.INGEST_PATHS }];
+export function uploadRoutes(settings: Pick<IntakeSettings, 'paths'>): UploadRoute[] {
+  return [{ path: HISTORY_EVENT_PATH, aliases: settings.paths }];
 }
 
 /** What the URL of an upload carried, taken out of it. */
@@ -48,12 +48,12 @@ type UploadRequest = Request & { [UPLOAD]?: UploadAddress };
  *   it times every upload and counts its size in the metrics. Only an upload it lets through
  *   has its body read (`@UploadIntake()`); a refused one has not one byte of it read.
  */
-export function ingestGate(settings: EnvironmentVariables, metrics: MetricsService) {
+export function ingestGate(settings: IntakeSettings, metrics: MetricsService) {
   const bases = uploadRoutes(settings).flatMap((route) =>
     [...new Set([route.path, ...route.aliases].map(normalise))].map((base) => ({ base, path: route.path })),
   );
-  const allowed = settings.INGEST_ALLOW_CIDRS.length > 0 ? new AddressList(settings.INGEST_ALLOW_CIDRS) : undefined;
-  const tokens = new SecretSet(settings.INGEST_TOKEN);
+  const allowed = settings.allowCidrs.length > 0 ? new AddressList(settings.allowCidrs) : undefined;
+  const tokens = new SecretSet(settings.tokens);
 
   const rewrite = (req: UploadRequest, _res: Response, next: NextFunction) => {
     const path = req.path;

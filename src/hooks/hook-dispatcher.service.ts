@@ -1,22 +1,16 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/database-errors';
-import { textPrefixEquals } from '../database/long-text';
-import { formatDuration } from '../config/hook-settings';
-import { EnvironmentVariables } from '../config/environment';
+import { formatDuration } from '../config/durations';
+import { HookSettings } from '../config/hook.settings';
 import { MetricsService } from '../metrics/metrics.service';
 import type { DeliveryStatus } from './entities/hook-delivery.entity';
-import type { HookType } from './entities/hook.entity';
-import { HookImageRow, HookMessage, HookPayload, toHookMessage } from './hook-message';
+import { HookImageRow, HookMessage, toHookMessage } from './hook-message';
+import { ClaimedDelivery, HookRepository } from './hook.repository';
 import { HOOK_SUBSCRIBERS } from './hook-subscribers';
 import { HookWakeUp } from './hook-wake-up';
 import { DeliveryError, HookSubscriber } from './subscribers/hook-subscriber';
 
-/** Instances fan out one at a time, on this advisory lock, so that deliveries are created in hook order. */
-const FAN_OUT_LOCK_ID = 0x5e3_400c;
 /** Hooks fanned out per transaction. */
 const FAN_OUT_BATCH = 500;
 /** Deliveries claimed (and attempted concurrently) per round. */
@@ -27,18 +21,6 @@ const ROUNDS_IN_FLIGHT = 3;
 const LEASE_MARGIN_MS = 10_000;
 /** PostgreSQL's undefined_table: the migrations have not created the tables yet. */
 const UNDEFINED_TABLE = '42P01';
-
-interface ClaimedDelivery {
-  hook_seq: string;
-  subscriber: string;
-  attempts: number;
-  claim_token: string;
-  id: string;
-  type: HookType;
-  event_id: string;
-  created_at: Date;
-  payload: HookPayload;
-}
 
 interface Outcome {
   delivery: ClaimedDelivery;
@@ -72,18 +54,18 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
   private paused = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hooks: HookRepository,
     @Inject(HOOK_SUBSCRIBERS) private readonly subscribers: HookSubscriber[],
     private readonly wakeUp: HookWakeUp,
     private readonly metrics: MetricsService,
-    config: ConfigService<EnvironmentVariables, true>,
+    settings: HookSettings,
   ) {
-    this.enabled = config.get('HOOK_DISPATCHER_ENABLED', { infer: true });
-    this.timeoutMs = config.get('HOOK_DELIVERY_TIMEOUT', { infer: true });
-    this.schedule = config.get('HOOK_RETRY_SCHEDULE', { infer: true });
-    this.pollIntervalMs = config.get('HOOK_POLL_INTERVAL', { infer: true });
-    this.inlineImages = config.get('HOOK_INLINE_IMAGES', { infer: true });
-    this.linkBaseUrl = config.get('HOOK_LINK_BASE_URL', { infer: true }) ?? '';
+    this.enabled = settings.dispatcherEnabled;
+    this.timeoutMs = settings.deliveryTimeoutMs;
+    this.schedule = settings.retryScheduleMs;
+    this.pollIntervalMs = settings.pollIntervalMs;
+    this.inlineImages = settings.inlineImages;
+    this.linkBaseUrl = settings.linkBaseUrl ?? '';
     this.byName = new Map(subscribers.map((subscriber) => [subscriber.name, subscriber]));
   }
 
@@ -141,50 +123,13 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
 
   /** Creates the delivery rows of hooks not yet fanned out, in hook order, and marks the hooks. */
   private async fanOut(): Promise<number> {
-    const [waiting]: unknown[] = await this.dataSource.query(`SELECT 1 FROM "hook" WHERE NOT "fanned_out" LIMIT 1`);
-    if (!waiting) return 0;
-    const subscribers = JSON.stringify(this.subscribers.map(({ name, types }) => ({ name, types })));
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [FAN_OUT_LOCK_ID]);
-      const [, fannedOut]: [unknown[], number] = await manager.query(
-        `WITH waiting AS (
-           SELECT "seq", "type", "ordering_key" FROM "hook" WHERE NOT "fanned_out" ORDER BY "seq" LIMIT $2),
-         deliveries AS (
-           INSERT INTO "hook_delivery" ("hook_seq", "subscriber", "ordering_key")
-           SELECT w."seq", s."name", w."ordering_key"
-             FROM waiting w JOIN jsonb_to_recordset($1::jsonb) AS s("name" text, "types" text[]) ON w."type" = ANY(s."types")
-            ORDER BY w."seq"
-           ON CONFLICT DO NOTHING)
-         UPDATE "hook" h SET "fanned_out" = true FROM waiting w WHERE h."seq" = w."seq" RETURNING h."seq"`,
-        [subscribers, FAN_OUT_BATCH],
-      );
-      return fannedOut;
-    });
+    if (!(await this.hooks.hasUnfannedHooks())) return 0;
+    return this.hooks.fanOut(this.subscribers, FAN_OUT_BATCH);
   }
 
   /** Leases due deliveries of this instance's subscribers, at most one per subscriber and ordering key. */
-  private async claim(): Promise<ClaimedDelivery[]> {
-    const [rows]: [ClaimedDelivery[], number] = await this.dataSource.query(
-      `WITH due AS (
-         SELECT d."hook_seq", d."subscriber" FROM "hook_delivery" d
-          WHERE d."status" = 'pending' AND d."next_attempt_at" <= now() AND d."subscriber" = ANY($1::text[])
-            AND (d."claimed_until" IS NULL OR d."claimed_until" <= now())
-            AND NOT EXISTS (
-              SELECT 1 FROM "hook_delivery" e
-               WHERE e."status" = 'pending' AND e."subscriber" = d."subscriber"
-                 AND ${textPrefixEquals('e."ordering_key"', 'd."ordering_key"')} AND e."hook_seq" < d."hook_seq")
-          ORDER BY d."next_attempt_at", d."hook_seq"
-          LIMIT $2
-          FOR UPDATE OF d SKIP LOCKED)
-       UPDATE "hook_delivery" d
-          SET "claimed_until" = now() + $3 * interval '1 millisecond', "claim_token" = $4,
-              "attempts" = d."attempts" + 1, "last_attempt_at" = now()
-         FROM due JOIN "hook" h ON h."seq" = due."hook_seq"
-        WHERE d."hook_seq" = due."hook_seq" AND d."subscriber" = due."subscriber"
-        RETURNING d."hook_seq", d."subscriber", d."attempts", d."claim_token", h."id", h."type", h."event_id", h."created_at", h."payload"`,
-      [[...this.byName.keys()], CLAIM_BATCH, this.timeoutMs + LEASE_MARGIN_MS, randomUUID()],
-    );
-    return rows;
+  private claim(): Promise<ClaimedDelivery[]> {
+    return this.hooks.claim([...this.byName.keys()], CLAIM_BATCH, this.timeoutMs + LEASE_MARGIN_MS, randomUUID());
   }
 
   /** Attempts every claimed delivery at once (each is for another subscriber or ordering key), then records the outcomes. */
@@ -223,36 +168,22 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
     for (const outcome of outcomes) {
       this.metrics.countHookAttempt(outcome.status === 'pending' ? 'retry' : outcome.status);
     }
-    await this.dataSource.query(
-      `UPDATE "hook_delivery" d
-          SET "status" = o."status",
-              "delivered_at" = CASE WHEN o."status" = 'delivered' THEN now() END,
-              "next_attempt_at" = CASE WHEN o."retry_in_ms" IS NULL THEN d."next_attempt_at"
-                                       ELSE now() + o."retry_in_ms" * interval '1 millisecond' END,
-              "last_error" = coalesce(o."error", d."last_error"),
-              "claimed_until" = NULL, "claim_token" = NULL
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::integer[])
-              AS o("hook_seq", "subscriber", "status", "error", "retry_in_ms")
-        WHERE d."hook_seq" = o."hook_seq" AND d."subscriber" = o."subscriber" AND d."claim_token" = $6`,
-      [
-        outcomes.map((outcome) => outcome.delivery.hook_seq),
-        outcomes.map((outcome) => outcome.delivery.subscriber),
-        outcomes.map((outcome) => outcome.status),
-        outcomes.map((outcome) => outcome.error),
-        outcomes.map((outcome) => outcome.retryInMs),
-        claimToken,
-      ],
+    await this.hooks.record(
+      outcomes.map(({ delivery, status, error, retryInMs }) => ({
+        hookSeq: delivery.hook_seq,
+        subscriber: delivery.subscriber,
+        status,
+        error,
+        retryInMs,
+      })),
+      claimToken,
     );
   }
 
   /** One message (and its JSON body) per hook, with its image links (and bytes when HOOK_INLINE_IMAGES). */
   private async messagesFor(claimed: ClaimedDelivery[]): Promise<Map<string, { message: HookMessage; body: string }>> {
     const eventIds = [...new Set(claimed.map((delivery) => delivery.event_id))];
-    const images: (HookImageRow & { event_id: string })[] = await this.dataSource.query(
-      `SELECT "event_id", "kind", "content_type", "byte_size"${this.inlineImages ? ', "data"' : ''}
-         FROM "history_event_image" WHERE "event_id" = ANY($1::bigint[]) AND "byte_size" > 0`,
-      [eventIds],
-    );
+    const images = await this.hooks.imagesOf(eventIds, this.inlineImages);
     const imagesOf = new Map<string, HookImageRow[]>();
     for (const image of images) imagesOf.set(image.event_id, [...(imagesOf.get(image.event_id) ?? []), image]);
     const messages = new Map<string, { message: HookMessage; body: string }>();

@@ -1,5 +1,6 @@
 import type { ImageKind } from '../events/dto/history-event.dto';
-import type { HookType } from './entities/hook.entity';
+import { imageUrl } from '../events/image-url';
+import type { HookType } from '../events/entities/hook.entity';
 
 /** What `toHookEntities` stores in `hook.payload`. */
 export interface HookPayload {
@@ -50,9 +51,6 @@ export interface HookRow {
   payload: HookPayload;
 }
 
-export const imageUrl = (baseUrl: string, eventId: string, kind: ImageKind) =>
-  `${baseUrl}/api/events/${encodeURIComponent(eventId)}/images/${kind}`;
-
 export function toHookMessage(hook: HookRow, images: HookImageRow[], baseUrl: string): HookMessage {
   const { images: kinds, ...payload } = hook.payload;
   const byKind = new Map(images.map((image) => [image.kind, image]));
@@ -67,7 +65,7 @@ export function toHookMessage(hook: HookRow, images: HookImageRow[], baseUrl: st
       if (!image) return [];
       const link: HookImageLink = {
         kind,
-        url: imageUrl(baseUrl, hook.eventId, kind),
+        url: imageUrl(hook.eventId, kind, baseUrl),
         content_type: image.content_type,
         byte_size: image.byte_size,
       };

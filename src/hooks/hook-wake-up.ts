@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { EnvironmentVariables } from '../config/environment';
+import { DatabaseSettings } from '../config/database.settings';
+import { HookSettings } from '../config/hook.settings';
 
 /** The channel the hook table's trigger notifies when a statement inserted hooks (see the HookDelivery migration). */
 export const HOOK_CREATED_CHANNEL = 'se3_hook_created';
@@ -23,9 +23,9 @@ export class HookWakeUp {
   private pending = false;
   private wakeWaiter?: () => void;
 
-  constructor(config: ConfigService<EnvironmentVariables, true>) {
-    this.url = config.get('DATABASE_URL', { infer: true });
-    this.retryMs = Math.max(config.get('HOOK_POLL_INTERVAL', { infer: true }), 1_000);
+  constructor(database: DatabaseSettings, hooks: HookSettings) {
+    this.url = database.url;
+    this.retryMs = Math.max(hooks.pollIntervalMs, 1_000);
   }
 
   start(): void {

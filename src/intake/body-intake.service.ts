@@ -1,8 +1,7 @@
 import { Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { Slots } from '../common/slots';
-import { EnvironmentVariables } from '../config/environment';
+import { IntakeSettings } from '../config/intake.settings';
 import { BodyBudget } from './body-budget';
 import { JsonBody, MultipartBody, ParsableBody, UrlencodedBody, FormFile } from './body-parsers';
 import { BodyReadOptions, ClientGoneException, readBody } from './body-reader';
@@ -61,20 +60,20 @@ export class BodyIntake {
   private readonly imageMaxBytes: number;
   private readonly maxDepth: number;
 
-  constructor(config: ConfigService<EnvironmentVariables, true>) {
-    this.budget = new BodyBudget(config.get('INGEST_BODY_BUDGET', { infer: true }));
-    this.slots = new Slots(config.get('INGEST_CONCURRENCY', { infer: true }));
+  constructor(settings: IntakeSettings) {
+    this.budget = new BodyBudget(settings.bodyBudget);
+    this.slots = new Slots(settings.concurrency);
     const deadlines = {
-      timeoutMs: config.get('BODY_READ_TIMEOUT_MS', { infer: true }),
-      minBytesPerSecond: config.get('BODY_MIN_BYTES_PER_SECOND', { infer: true }),
-      maxInflation: config.get('BODY_MAX_INFLATION', { infer: true }),
+      timeoutMs: settings.bodyReadTimeoutMs,
+      minBytesPerSecond: settings.bodyMinBytesPerSecond,
+      maxInflation: settings.bodyMaxInflation,
       budget: this.budget,
     };
-    this.upload = { ...deadlines, maxBytes: config.get('BODY_LIMIT', { infer: true }), limitName: 'BODY_LIMIT' };
-    this.admin = { ...deadlines, maxBytes: config.get('ADMIN_BODY_LIMIT', { infer: true }), limitName: 'ADMIN_BODY_LIMIT' };
-    this.maxDepth = config.get('JSON_MAX_DEPTH', { infer: true });
-    this.jsonLimits = { maxDepth: this.maxDepth, maxElements: config.get('JSON_MAX_ELEMENTS', { infer: true }) };
-    this.imageMaxBytes = config.get('IMAGE_MAX_BYTES', { infer: true });
+    this.upload = { ...deadlines, maxBytes: settings.bodyLimit, limitName: 'BODY_LIMIT' };
+    this.admin = { ...deadlines, maxBytes: settings.adminBodyLimit, limitName: 'ADMIN_BODY_LIMIT' };
+    this.maxDepth = settings.jsonMaxDepth;
+    this.jsonLimits = { maxDepth: this.maxDepth, maxElements: settings.jsonMaxElements };
+    this.imageMaxBytes = settings.imageMaxBytes;
   }
 
   /** What JSON text in a body (form fields holding JSON) may cost. */

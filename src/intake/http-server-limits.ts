@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isIP, Socket } from 'node:net';
 import { AddressList } from '../common/address-list';
-import { EnvironmentVariables } from '../config/environment';
+import type { IntakeSettings } from '../config/intake.settings';
+import type { ServerSettings } from '../config/server.settings';
 
 /** How often Node.js looks for requests past headersTimeout or requestTimeout (its default, 30 s, lets idle sockets pile up). */
 const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
@@ -25,10 +26,10 @@ const DROP_WARNING_INTERVAL_MS = 60_000;
  * - `Expect: 100-continue` is no longer answered at once: the route answers it when it starts
  *   reading the body, after its checks, so that a refused client sends no body at all.
  */
-export function applyServerLimits(server: Server, settings: EnvironmentVariables): void {
-  server.headersTimeout = settings.HEADERS_TIMEOUT_MS;
-  server.requestTimeout = settings.HEADERS_TIMEOUT_MS + settings.BODY_READ_TIMEOUT_MS + REQUEST_TIMEOUT_MARGIN_MS;
-  server.keepAliveTimeout = settings.KEEP_ALIVE_TIMEOUT_MS;
+export function applyServerLimits(server: Server, settings: ServerSettings, intake: Pick<IntakeSettings, 'bodyReadTimeoutMs'>): void {
+  server.headersTimeout = settings.headersTimeoutMs;
+  server.requestTimeout = settings.headersTimeoutMs + intake.bodyReadTimeoutMs + REQUEST_TIMEOUT_MARGIN_MS;
+  server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CONNECTIONS_CHECKING_INTERVAL_MS;
   server.on('checkContinue', (req, res) => server.emit('request', req, res));
   const logger = new Logger('Http');
@@ -40,10 +41,10 @@ export function applyServerLimits(server: Server, settings: EnvironmentVariables
   };
   // Per client first: a connection refused there must not close another one to make room.
   limitConnectionsPerClient(server, settings, () =>
-    warn('client', `a client has ${settings.MAX_CONNECTIONS_PER_CLIENT} connections open (MAX_CONNECTIONS_PER_CLIENT): its new ones are closed`),
+    warn('client', `a client has ${settings.maxConnectionsPerClient} connections open (MAX_CONNECTIONS_PER_CLIENT): its new ones are closed`),
   );
-  limitConnections(server, settings.MAX_CONNECTIONS, () =>
-    warn('all', `${settings.MAX_CONNECTIONS} connections open (MAX_CONNECTIONS), each with a request in flight: new connections are closed`),
+  limitConnections(server, settings.maxConnections, () =>
+    warn('all', `${settings.maxConnections} connections open (MAX_CONNECTIONS), each with a request in flight: new connections are closed`),
   );
 }
 
@@ -84,15 +85,15 @@ function limitConnections(server: Server, max: number, onRefused: () => void): v
   });
 }
 
-function limitConnectionsPerClient(server: Server, settings: EnvironmentVariables, onRefused: () => void): void {
-  const proxies = new AddressList(settings.TRUSTED_PROXIES);
+function limitConnectionsPerClient(server: Server, settings: ServerSettings, onRefused: () => void): void {
+  const proxies = new AddressList(settings.trustedProxies);
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
     if (proxies.includes(address)) return;
     const client = clientOf(address);
     const count = (open.get(client) ?? 0) + 1;
-    if (count > settings.MAX_CONNECTIONS_PER_CLIENT) {
+    if (count > settings.maxConnectionsPerClient) {
       onRefused();
       socket.destroy();
       return;

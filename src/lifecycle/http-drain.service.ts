@@ -1,10 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EnvironmentVariables } from '../config/environment';
+import { ServerSettings } from '../config/server.settings';
 
 /**
  * Graceful shutdown of the HTTP side, before anything else closes: stop accepting connections,
@@ -20,7 +19,7 @@ export class HttpDrainService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly config: ConfigService<EnvironmentVariables, true>,
+    private readonly settings: ServerSettings,
   ) {}
 
   /** Counts requests in flight; registered first in `configureApp`. */
@@ -37,7 +36,7 @@ export class HttpDrainService implements BeforeApplicationShutdown {
     this.draining = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const deadline = Date.now() + this.config.get('SHUTDOWN_TIMEOUT_MS', { infer: true });
+    const deadline = Date.now() + this.settings.shutdownTimeoutMs;
     while (this.inFlight > 0 && Date.now() < deadline) {
       await sleep(20);
       server.closeIdleConnections();

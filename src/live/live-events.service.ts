@@ -1,11 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { EventQueryService } from '../admin/events/event-query.service';
 import type { EventItemDto } from '../admin/events/dto/event.dto';
-import { EnvironmentVariables } from '../config/environment';
-import { EVENTS_CHANNEL, NOTIFY_INTERVAL_MS, StoredNotice } from './stored-events.notifier';
+import { DatabaseSettings } from '../config/database.settings';
+import { EVENTS_CHANNEL, NOTIFY_INTERVAL_MS, StoredNotice } from '../events/stored-events.notifier';
 
 /** A message of the live feed. */
 export type LiveMessage =
@@ -39,9 +38,9 @@ export class LiveEventsService implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly events: EventQueryService,
-    config: ConfigService<EnvironmentVariables, true>,
+    database: DatabaseSettings,
   ) {
-    this.url = config.get('DATABASE_URL', { infer: true });
+    this.url = database.url;
   }
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,7 @@
 import pino, { DestinationStream, Logger, LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
-import type { EnvironmentVariables, LogLevelName } from '../config/environment';
+import type { LogLevelName, LogSettings } from '../config/log.settings';
+import type { ServerSettings } from '../config/server.settings';
 
 const PINO_LEVELS: Record<LogLevelName, LevelWithSilent> = {
   fatal: 'fatal',
@@ -23,10 +24,11 @@ export function scrubBase64(text: string): string {
  * Every string logged, messages and error texts alike, is scrubbed of base64 runs.
  */
 export function createRootLogger(
-  settings: Pick<EnvironmentVariables, 'LOG_LEVEL' | 'LOG_FORMAT' | 'NODE_ENV'>,
+  settings: LogSettings,
+  nodeEnv: ServerSettings['nodeEnv'],
   destination?: DestinationStream,
 ): Logger {
-  const format = settings.LOG_FORMAT ?? (settings.NODE_ENV === 'development' ? 'pretty' : 'json');
+  const format = settings.format ?? (nodeEnv === 'development' ? 'pretty' : 'json');
   const stream =
     destination ??
     (format === 'pretty'
@@ -36,7 +38,7 @@ export function createRootLogger(
         pino.destination({ dest: 1, sync: false }));
   return pino(
     {
-      level: PINO_LEVELS[settings.LOG_LEVEL],
+      level: PINO_LEVELS[settings.level],
       base: { service: 'se3-event-server' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { RetentionRepository } from './retention.repository';
 import { RetentionScheduler } from './retention.scheduler';
 import { RetentionService } from './retention.service';
 
 @Module({
-  providers: [RetentionService],
+  providers: [RetentionRepository, RetentionService],
   exports: [RetentionService],
 })
 export class RetentionModule {
@@ -13,7 +14,7 @@ export class RetentionModule {
     return {
       module: RetentionModule,
       imports: [ScheduleModule.forRoot()],
-      providers: [RetentionService, RetentionScheduler],
+      providers: [RetentionRepository, RetentionService, RetentionScheduler],
       exports: [RetentionService],
     };
   }

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
-import { EnvironmentVariables } from '../config/environment';
+import { RetentionSettings } from '../config/retention.settings';
 import { RetentionService } from './retention.service';
 
 /** Runs retention on RETENTION_CRON (the command-line run does not schedule anything). */
@@ -13,12 +12,12 @@ export class RetentionScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly retention: RetentionService,
     private readonly scheduler: SchedulerRegistry,
-    private readonly config: ConfigService<EnvironmentVariables, true>,
+    private readonly settings: RetentionSettings,
   ) {}
 
   onApplicationBootstrap(): void {
     const job = CronJob.from({
-      cronTime: this.config.get('RETENTION_CRON', { infer: true }),
+      cronTime: this.settings.cron,
       onTick: async () => {
         await this.retention.run().catch((error: Error) => this.logger.warn(`retention run failed: ${error.message}`));
       },

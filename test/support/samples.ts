@@ -25,3 +25,18 @@ export function formFields(event: Record<string, any>): Record<string, string> {
     Object.entries(event).map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
   );
 }
+
+let lastTimestamp = 1_500_000_000_000;
+
+/**
+ * A timestamp no other event of this test file has had: the dedup key includes it, so an event
+ * made with it is new. Each test file has a database (and a module registry) of its own.
+ */
+export function nextTimestamp(): number {
+  return ++lastTimestamp;
+}
+
+/** A sample event as a new event (a fresh timestamp), with `changes` over it. */
+export function freshEvent(name = 'gate-employee.json', changes: Record<string, unknown> = {}): Record<string, any> {
+  return { ...sampleEvent(name), timestamp: nextTimestamp(), ...changes };
+}

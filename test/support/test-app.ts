@@ -6,7 +6,7 @@ import type { App } from 'supertest/types';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
-import { validateEnvironment } from '../../src/config/environment';
+import { validateSettings } from '../../src/config/settings';
 import { createRootLogger } from '../../src/logging/root-logger';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -39,14 +39,14 @@ export interface TestAppOptions {
 
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase({ empty: options.emptyDatabase }));
-  const settings = validateEnvironment({
+  const settings = validateSettings({
     NODE_ENV: 'test',
     LOG_LEVEL: options.logs ? 'log' : 'warn',
     ADMIN_API_KEYS: TEST_ADMIN_KEY,
     ...env,
     DATABASE_URL: database.url,
   });
-  const logger = createRootLogger(settings, { write: (line: string) => void options.logs?.push(line) });
+  const logger = createRootLogger(settings.log, settings.server.nodeEnv, { write: (line: string) => void options.logs?.push(line) });
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(settings, logger)],
     controllers: options.controllers ?? [],

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { FieldErrorsException } from '../../common/error-response';
+import { EventSummaryRepository } from './event-summary.repository';
 
 /**
  * The IANA time zone names the database knows (pg_timezone_names), which is what the summary
@@ -11,7 +10,7 @@ import { FieldErrorsException } from '../../common/error-response';
 export class TimeZones {
   private names?: Promise<Map<string, string>>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: EventSummaryRepository) {}
 
   /** The zone's name as the database spells it, or a 400 naming `field`. */
   async resolve(name: string, field = 'tz'): Promise<string> {
@@ -26,10 +25,10 @@ export class TimeZones {
   }
 
   private async load(): Promise<Map<string, string>> {
-    const rows: { name: string }[] = await this.dataSource.query('SELECT name FROM pg_timezone_names').catch((error) => {
+    const names = await this.repository.timeZoneNames().catch((error: unknown) => {
       this.names = undefined;
       throw error;
     });
-    return new Map(rows.map(({ name }) => [name.toLowerCase(), name]));
+    return new Map(names.map((name) => [name.toLowerCase(), name]));
   }
 }

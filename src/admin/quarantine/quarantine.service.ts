@@ -1,11 +1,8 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { ErrorResponse, FieldErrorsException } from '../../common/error-response';
 import { splitPage } from '../../common/id-cursor';
 import { QuarantinedEventEntity } from '../../events/entities/quarantined-event.entity';
 import { HistoryEventIngestService, IngestResult } from '../../events/history-event-ingest.service';
-import { AdminQueries } from '../admin-queries';
 import {
   mapQuarantinedEvent,
   mapQuarantinedEventDetail,
@@ -15,41 +12,18 @@ import {
   replayedAlready,
   ReplayResultDto,
 } from './dto/quarantine.dto';
+import { QuarantineRepository } from './quarantine.repository';
 
 @Injectable()
 export class QuarantineService {
-  private readonly quarantine: Repository<QuarantinedEventEntity>;
-
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: QuarantineRepository,
     private readonly ingestService: HistoryEventIngestService,
-    private readonly queries: AdminQueries,
-  ) {
-    this.quarantine = dataSource.getRepository(QuarantinedEventEntity);
-  }
+  ) {}
 
   /** Newest first, without the payloads (they may hold images). */
   async list(query: QuarantineListQueryDto): Promise<QuarantinePageDto> {
-    const before = query.decodedCursor();
-    const rows = await this.queries.read((manager) => manager.getRepository(QuarantinedEventEntity).find({
-      select: {
-        id: true,
-        receivedAt: true,
-        receivedFrom: true,
-        format: true,
-        devSno: true,
-        errors: true,
-        replayedEventId: true,
-        replayedAt: true,
-      },
-      where: {
-        ...(before ? { id: LessThan(before) } : {}),
-        ...(query.dev_sno !== undefined ? { devSno: query.dev_sno } : {}),
-        ...(query.replayed !== undefined ? { replayedEventId: query.replayed ? Not(IsNull()) : IsNull() } : {}),
-      },
-      order: { id: 'DESC' },
-      take: query.limit + 1,
-    }));
+    const rows = await this.repository.page(query);
     const page = splitPage(rows, query.limit, (row) => row.id);
     return { items: page.rows.map(mapQuarantinedEvent), next_cursor: page.next_cursor };
   }
@@ -70,20 +44,13 @@ export class QuarantineService {
     if (row.replayedEventId !== null) return replayedAlready(row);
     const [result] = await this.ingest(row);
     if (result.result === 'quarantined') throw stillInvalid(result.errors);
-    const [marked]: { replayed_at: Date }[] = await this.dataSource.query(
-      `WITH marked AS (
-         UPDATE quarantined_event SET replayed_event_id = $2, replayed_at = now()
-          WHERE id = $1 AND replayed_event_id IS NULL RETURNING replayed_at
-       )
-       SELECT replayed_at FROM marked`,
-      [id, result.id],
-    );
+    const replayedAt = await this.repository.markReplayed(id, result.id);
     // A concurrent replay marked it first: answer as it did.
-    if (!marked) return replayedAlready(await this.find(id));
+    if (replayedAt === null) return replayedAlready(await this.find(id));
     return {
       event_id: result.id,
       result: result.result,
-      replayed_at: marked.replayed_at,
+      replayed_at: replayedAt,
       ...(result.result === 'conflict' ? { conflict_id: result.conflict_id } : {}),
     };
   }
@@ -104,7 +71,7 @@ export class QuarantineService {
   }
 
   private async find(id: string): Promise<QuarantinedEventEntity> {
-    const row = await this.quarantine.findOneBy({ id });
+    const row = await this.repository.find(id);
     if (!row) throw new NotFoundException(`no quarantined event ${id}`);
     return row;
   }

@@ -1,9 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../../common/database-errors';
-import { EnvironmentVariables } from '../../config/environment';
+import { AdminSettings } from '../../config/admin.settings';
 import { EventStatsFolding, IdMark } from './event-stats-folding';
 
 /**
@@ -20,9 +19,9 @@ export class EventStatsFolder implements OnApplicationBootstrap, OnModuleDestroy
   private round?: Promise<void>;
   private pending?: IdMark;
 
-  constructor(@InjectDataSource() dataSource: DataSource, config: ConfigService<EnvironmentVariables, true>) {
+  constructor(@InjectDataSource() dataSource: DataSource, settings: AdminSettings) {
     this.folding = new EventStatsFolding(dataSource);
-    this.intervalMs = config.get('ADMIN_STATS_INTERVAL_MS', { infer: true });
+    this.intervalMs = settings.statsIntervalMs;
   }
 
   onApplicationBootstrap(): void {

@@ -16,6 +16,11 @@ export const DIMENSION_SQL: Record<SummaryDimension, { value: string; needsExtDa
 /** The slot an event time falls in, as the fold computes it. */
 export const SLOT_OF_EVENT_TIME = `date_bin('${SLOT_MINUTES} minutes', e.event_time, timestamptz '1970-01-01 00:00:00+00')`;
 
+/** What WATERMARK_SQL answers. */
+export interface WatermarkRow {
+  w: string;
+}
+
 /** The watermark, 0 before the first fold. */
 export const WATERMARK_SQL = `SELECT coalesce((SELECT folded_up_to FROM event_stats_watermark WHERE id = 1), 0)::text AS w`;
 

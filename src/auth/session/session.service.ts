@@ -1,14 +1,11 @@
 import { ForbiddenException, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, LessThan, MoreThan } from 'typeorm';
 import { AdminApiKeysService } from '../admin-api-keys.service';
 import type { AdminCredentialSource, AdminPrincipal } from '../admin-principal';
-import { EnvironmentVariables } from '../../config/environment';
-import { ConsoleSessionEntity } from './console-session.entity';
+import { AdminSettings } from '../../config/admin.settings';
 import { CONSOLE_REQUEST_HEADER, sessionTokenOf } from './session-cookie';
+import { SessionRepository } from './session.repository';
 
 /** How long a checked session is believed without asking the database again (a sign-out elsewhere takes this long to reach this instance). */
 const CACHE_MS = 5_000;
@@ -42,11 +39,11 @@ export class SessionService implements AdminCredentialSource {
   private readonly closedListeners = new Set<(sessionId: string) => void>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: SessionRepository,
     private readonly keys: AdminApiKeysService,
-    config: ConfigService<EnvironmentVariables, true>,
+    settings: AdminSettings,
   ) {
-    this.ttlMs = config.get('CONSOLE_SESSION_TTL', { infer: true });
+    this.ttlMs = settings.sessionTtlMs;
   }
 
   get lifetimeMs(): number {
@@ -57,12 +54,11 @@ export class SessionService implements AdminCredentialSource {
   async open(key: string, from: string | null, userAgent: string | undefined): Promise<NewSession | null> {
     const keyId = this.keys.keyIdOf(key);
     if (!keyId) return null;
-    const repository = this.dataSource.getRepository(ConsoleSessionEntity);
     // Expired sessions are removed as new ones come: the table stays as small as the sessions alive.
-    await repository.delete({ expiresAt: LessThan(new Date()) });
+    await this.repository.deleteExpired(new Date());
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.ttlMs);
-    await repository.insert({
+    await this.repository.insert({
       tokenHash: hashOf(token),
       keyId,
       expiresAt,
@@ -109,7 +105,7 @@ export class SessionService implements AdminCredentialSource {
     const hash = hashOf(token);
     const id = hash.toString('hex');
     this.checked.delete(id);
-    await this.dataSource.getRepository(ConsoleSessionEntity).delete({ tokenHash: hash });
+    await this.repository.deleteByTokenHash(hash);
     for (const listener of this.closedListeners) listener(id);
   }
 
@@ -123,10 +119,7 @@ export class SessionService implements AdminCredentialSource {
     const now = Date.now();
     let session = this.checked.get(id);
     if (!session || now - session.checkedAt > CACHE_MS) {
-      const row = await this.dataSource.getRepository(ConsoleSessionEntity).findOne({
-        select: { keyId: true, expiresAt: true },
-        where: { tokenHash: Buffer.from(id, 'hex'), expiresAt: MoreThan(new Date(now)) },
-      });
+      const row = await this.repository.findAlive(Buffer.from(id, 'hex'), new Date(now));
       this.checked.delete(id);
       if (!row) return null;
       session = { keyId: row.keyId, expiresAt: row.expiresAt.getTime(), checkedAt: now };

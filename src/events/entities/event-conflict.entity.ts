@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
-import type { HookType } from '../../hooks/entities/hook.entity';
+import type { HookType } from './hook.entity';
 import type { FieldDifference } from '../event-content';
 import { HistoryEventEntity } from './history-event.entity';
 import type { UploadFormat } from './quarantined-event.entity';

@@ -3,7 +3,7 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
 import { IsDatabaseId, QueryText } from '../../common/query-params';
 import { IMAGE_KINDS, ImageKind, MAX_TEXT_LENGTH } from '../../events/dto/history-event.dto';
-import { HOOK_TYPES, HookType } from '../../hooks/entities/hook.entity';
+import { HOOK_TYPES, HookType } from '../../events/entities/hook.entity';
 import { GALLERY_OUTCOMES, GalleryChangeEntity, GalleryOutcome } from '../entities/gallery-change.entity';
 import type { GalleryFaceEntity } from '../entities/gallery-face.entity';
 import type { GalleryIdentityEntity } from '../entities/gallery-identity.entity';

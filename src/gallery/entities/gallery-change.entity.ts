@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { HistoryEventEntity } from '../../events/entities/history-event.entity';
-import type { HookType } from '../../hooks/entities/hook.entity';
+import type { HookType } from '../../events/entities/hook.entity';
 import { GalleryFaceEntity } from './gallery-face.entity';
 import { GalleryIdentityEntity } from './gallery-identity.entity';
 

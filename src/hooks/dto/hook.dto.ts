@@ -4,7 +4,7 @@ import { PageQueryDto } from '../../common/page-query.dto';
 import { IsDatabaseId } from '../../common/query-params';
 import { IMAGE_KINDS, ImageKind } from '../../events/dto/history-event.dto';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../entities/hook-delivery.entity';
-import { HOOK_TYPES, HookType } from '../entities/hook.entity';
+import { HOOK_TYPES, HookType } from '../../events/entities/hook.entity';
 import type { HookPayload } from '../hook-message';
 
 export class HookListQueryDto extends PageQueryDto {

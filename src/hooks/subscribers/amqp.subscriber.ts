@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { HOOK_TYPES } from '../entities/hook.entity';
+import { HOOK_TYPES } from '../../events/entities/hook.entity';
 import type { HookMessage } from '../hook-message';
 import { DeliveryError, HookSubscriber, untilAborted } from './hook-subscriber';
 

@@ -1,4 +1,4 @@
-import type { HookType } from '../entities/hook.entity';
+import type { HookType } from '../../events/entities/hook.entity';
 import type { HookMessage } from '../hook-message';
 
 /** A consumer of hooks. Its name is stored with each delivery and shown to admins: never a secret. */

@@ -1,4 +1,4 @@
-import { HOOK_TYPES } from '../entities/hook.entity';
+import { HOOK_TYPES } from '../../events/entities/hook.entity';
 import type { HookMessage } from '../hook-message';
 import { DeliveryError, HookSubscriber } from './hook-subscriber';
 import { signWebhook, webhookKey } from './webhook-signature';

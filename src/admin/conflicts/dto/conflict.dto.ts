@@ -4,7 +4,7 @@ import { PageQueryDto } from '../../../common/page-query.dto';
 import { IsDatabaseId } from '../../../common/query-params';
 import type { EventConflictEntity } from '../../../events/entities/event-conflict.entity';
 import type { UploadFormat } from '../../../events/entities/quarantined-event.entity';
-import { HOOK_TYPES, HookType } from '../../../hooks/entities/hook.entity';
+import { HOOK_TYPES, HookType } from '../../../events/entities/hook.entity';
 
 export class ConflictListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only the conflicting copies of this stored event', example: '41' })

@@ -2,9 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { JsonObject } from '../../../common/json';
 import { IMAGE_KINDS, ImageKind, WANT_ACTIONS } from '../../../events/dto/history-event.dto';
 import type { StoredHistoryEvent } from '../../../events/history-event.mapper';
+import { imageUrl } from '../../../events/image-url';
 
-/** Where an image of an event is served (with the admin API key). */
-export const imageUrl = (eventId: string, kind: ImageKind) => `/api/events/${eventId}/images/${kind}`;
 export const thumbnailUrl = (eventId: string, kind: ImageKind) => `${imageUrl(eventId, kind)}/thumbnail`;
 
 export class EventImageDto {

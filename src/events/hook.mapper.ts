@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../common/json';
-import { DEFAULT_PERSON_TYPE } from '../events/dto/history-event.dto';
-import { imagesOf, ParsedHistoryEvent } from '../events/history-event.parser';
+import { DEFAULT_PERSON_TYPE } from './dto/history-event.dto';
+import { imagesOf, ParsedHistoryEvent } from './history-event.parser';
 import { HookEntity, HookType } from './entities/hook.entity';
 
 const HOOK_OF_WANT_ACTION: Record<string, HookType | undefined> = {

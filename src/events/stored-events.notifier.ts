@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { HistoryEventRepository } from './history-event.repository';
 
 /** The channel that tells every instance which events and quarantined events were just committed. */
 export const EVENTS_CHANNEL = 'se3_events';
@@ -32,7 +31,7 @@ export class StoredEventsNotifier implements OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private sending = Promise.resolve();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: HistoryEventRepository) {}
 
   /** Ids the ingest just committed. Costs the upload an array push. */
   committed(eventIds: string[], quarantineIds: string[]): void {
@@ -55,7 +54,7 @@ export class StoredEventsNotifier implements OnApplicationShutdown {
     this.quarantined = [];
     this.sending = this.sending.then(async () => {
       for (const payload of payloads) {
-        await this.dataSource.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, payload]).catch((error: Error) => {
+        await this.repository.notify(EVENTS_CHANNEL, payload).catch((error: Error) => {
           this.logger.debug(`could not notify the live feed: ${error.message}`);
         });
       }

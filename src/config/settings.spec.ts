@@ -1,23 +1,25 @@
-import { InvalidEventPolicy, validateEnvironment } from './environment';
+import { InvalidEventPolicy } from './intake.settings';
+import { validateSettings } from './settings';
 
-describe('validateEnvironment', () => {
+describe('validateSettings', () => {
   it('fills every default when nothing is set', () => {
-    const settings = validateEnvironment({});
+    const settings = validateSettings({});
     expect(settings).toMatchObject({
-      PORT: 9528,
-      DATA_DIR: './data',
-      BODY_LIMIT: 64 * 1024 * 1024,
-      IMAGE_MAX_BYTES: 5 * 1024 * 1024,
-      INVALID_EVENT_POLICY: InvalidEventPolicy.Quarantine,
-      INGEST_PATHS: ['/HistoryEvent'],
-      MIGRATIONS_RUN: true,
-      JSON_MAX_DEPTH: 32,
+      server: { port: 9528, dataDir: './data' },
+      intake: {
+        bodyLimit: 64 * 1024 * 1024,
+        imageMaxBytes: 5 * 1024 * 1024,
+        invalidEventPolicy: InvalidEventPolicy.Quarantine,
+        paths: ['/HistoryEvent'],
+        jsonMaxDepth: 32,
+      },
+      database: { migrationsRun: true },
     });
-    expect(settings.DATABASE_URL).toBeUndefined();
+    expect(settings.database.url).toBeUndefined();
   });
 
   it('converts sizes, numbers, booleans and lists, and treats empty values as unset', () => {
-    const settings = validateEnvironment({
+    const settings = validateSettings({
       PORT: '8080',
       BODY_LIMIT: '10mb',
       IMAGE_MAX_BYTES: '123456',
@@ -28,20 +30,25 @@ describe('validateEnvironment', () => {
       UNRELATED: 'ignored',
     });
     expect(settings).toMatchObject({
-      PORT: 8080,
-      BODY_LIMIT: 10 * 1024 * 1024,
-      IMAGE_MAX_BYTES: 123456,
-      MIGRATIONS_RUN: false,
-      INGEST_PATHS: ['/HistoryEvent', '/upload/events'],
-      INVALID_EVENT_POLICY: InvalidEventPolicy.Reject,
+      server: { port: 8080 },
+      intake: {
+        bodyLimit: 10 * 1024 * 1024,
+        imageMaxBytes: 123456,
+        paths: ['/HistoryEvent', '/upload/events'],
+        invalidEventPolicy: InvalidEventPolicy.Reject,
+      },
+      database: { migrationsRun: false },
     });
-    expect(settings.DATABASE_URL).toBeUndefined();
-    expect(settings).not.toHaveProperty('UNRELATED');
+    expect(settings.database.url).toBeUndefined();
+    for (const area of Object.values(settings)) {
+      expect(area).not.toHaveProperty('UNRELATED');
+      expect(area).not.toHaveProperty('PORT');
+    }
   });
 
   it('refuses bad values with one message naming each variable and what it got', () => {
     expect(() =>
-      validateEnvironment({
+      validateSettings({
         PORT: '70000',
         BODY_LIMIT: 'huge',
         DATABASE_URL: 'mysql://x',
@@ -61,96 +68,96 @@ describe('validateEnvironment', () => {
   });
 
   it('reads the intake settings, and refuses an INGEST_BODY_BUDGET below BODY_LIMIT, default or not', () => {
-    expect(validateEnvironment({})).toMatchObject({
-      JSON_MAX_ELEMENTS: 20_000,
-      INGEST_BODY_BUDGET: 128 * 1024 * 1024,
-      BODY_READ_TIMEOUT_MS: 30_000,
-      BODY_MIN_BYTES_PER_SECOND: 1024,
-      BODY_MAX_INFLATION: 10,
-      ADMIN_BODY_LIMIT: 16 * 1024,
-      HEADERS_TIMEOUT_MS: 10_000,
-      KEEP_ALIVE_TIMEOUT_MS: 5_000,
-      MAX_CONNECTIONS: 1000,
-      MAX_CONNECTIONS_PER_CLIENT: 256,
+    expect(validateSettings({})).toMatchObject({
+      intake: {
+        jsonMaxElements: 20_000,
+        bodyBudget: 128 * 1024 * 1024,
+        bodyReadTimeoutMs: 30_000,
+        bodyMinBytesPerSecond: 1024,
+        bodyMaxInflation: 10,
+        adminBodyLimit: 16 * 1024,
+      },
+      server: { headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxConnections: 1000, maxConnectionsPerClient: 256 },
     });
-    expect(validateEnvironment({ BODY_MIN_BYTES_PER_SECOND: '10kb', BODY_LIMIT: '200mb', INGEST_BODY_BUDGET: '1gb' })).toMatchObject({
-      BODY_MIN_BYTES_PER_SECOND: 10 * 1024,
-      INGEST_BODY_BUDGET: 1024 * 1024 * 1024,
+    expect(validateSettings({ BODY_MIN_BYTES_PER_SECOND: '10kb', BODY_LIMIT: '200mb', INGEST_BODY_BUDGET: '1gb' }).intake).toMatchObject({
+      bodyMinBytesPerSecond: 10 * 1024,
+      bodyBudget: 1024 * 1024 * 1024,
     });
-    expect(() => validateEnvironment({ BODY_LIMIT: '200mb' })).toThrow(
+    expect(() => validateSettings({ BODY_LIMIT: '200mb' })).toThrow(
       'INGEST_BODY_BUDGET must be a size such as 128mb, at least BODY_LIMIT (its default is 134217728)',
     );
-    expect(() => validateEnvironment({ BODY_LIMIT: '2mb', INGEST_BODY_BUDGET: '1mb' })).toThrow(
+    expect(() => validateSettings({ BODY_LIMIT: '2mb', INGEST_BODY_BUDGET: '1mb' })).toThrow(
       'INGEST_BODY_BUDGET must be a size such as 128mb, at least BODY_LIMIT (got "1mb")',
     );
   });
 
   it('reads the admin API settings', () => {
-    expect(validateEnvironment({}).ADMIN_STATS_INTERVAL_MS).toBe(5000);
-    expect(validateEnvironment({ ADMIN_STATS_INTERVAL_MS: '250' }).ADMIN_STATS_INTERVAL_MS).toBe(250);
-    expect(() => validateEnvironment({ ADMIN_STATS_INTERVAL_MS: '50' })).toThrow(
+    expect(validateSettings({}).admin.statsIntervalMs).toBe(5000);
+    expect(validateSettings({ ADMIN_STATS_INTERVAL_MS: '250' }).admin.statsIntervalMs).toBe(250);
+    expect(() => validateSettings({ ADMIN_STATS_INTERVAL_MS: '50' })).toThrow(
       'ADMIN_STATS_INTERVAL_MS must be a whole number of milliseconds between 100 and 3600000 (got "50")',
     );
   });
 });
 
-describe('validateEnvironment, hooks section', () => {
+describe('validateSettings, hooks section', () => {
   const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
   it('defaults to a retry schedule spanning about a day, and reads durations', () => {
-    const defaults = validateEnvironment({});
-    const total = defaults.HOOK_RETRY_SCHEDULE.reduce((sum, ms) => sum + ms, 0);
+    const defaults = validateSettings({}).hooks;
+    const total = defaults.retryScheduleMs.reduce((sum, ms) => sum + ms, 0);
     expect(total).toBeGreaterThan(20 * 3_600_000);
     expect(total).toBeLessThan(26 * 3_600_000);
-    expect(defaults).toMatchObject({ HOOK_DELIVERY_TIMEOUT: 10_000, HOOK_AMQP_EXCHANGE: 'se3.hooks', HOOK_WEBHOOK_URLS: [] });
+    expect(defaults).toMatchObject({ deliveryTimeoutMs: 10_000, amqpExchange: 'se3.hooks', webhookUrls: [] });
 
-    const settings = validateEnvironment({
+    const settings = validateSettings({
       HOOK_RETRY_SCHEDULE: '250ms, 10s,2m,1h,1d',
       HOOK_DELIVERY_TIMEOUT: '3s',
       HOOK_WEBHOOK_URLS: 'https://a.example/hooks, http://127.0.0.1:9000/in',
       HOOK_WEBHOOK_SECRET: secret,
-    });
-    expect(settings.HOOK_RETRY_SCHEDULE).toEqual([250, 10_000, 120_000, 3_600_000, 86_400_000]);
-    expect(settings.HOOK_DELIVERY_TIMEOUT).toBe(3_000);
-    expect(settings.HOOK_WEBHOOK_URLS).toEqual(['https://a.example/hooks', 'http://127.0.0.1:9000/in']);
+    }).hooks;
+    expect(settings.retryScheduleMs).toEqual([250, 10_000, 120_000, 3_600_000, 86_400_000]);
+    expect(settings.deliveryTimeoutMs).toBe(3_000);
+    expect(settings.webhookUrls).toEqual(['https://a.example/hooks', 'http://127.0.0.1:9000/in']);
+    expect(settings.webhookSecret).toBe(secret);
   });
 
   it('refuses webhooks without a Standard Webhooks secret, and bad schedules and URLs', () => {
-    expect(() => validateEnvironment({ HOOK_WEBHOOK_URLS: 'https://a.example/hooks' })).toThrow(
+    expect(() => validateSettings({ HOOK_WEBHOOK_URLS: 'https://a.example/hooks' })).toThrow(
       /HOOK_WEBHOOK_SECRET must be set when HOOK_WEBHOOK_URLS is, as whsec_ followed by the base64 of 24 to 64 random bytes/,
     );
-    expect(() => validateEnvironment({ HOOK_WEBHOOK_URLS: 'https://a.example/hooks', HOOK_WEBHOOK_SECRET: 'hunter2' })).toThrow(
+    expect(() => validateSettings({ HOOK_WEBHOOK_URLS: 'https://a.example/hooks', HOOK_WEBHOOK_SECRET: 'hunter2' })).toThrow(
       /HOOK_WEBHOOK_SECRET must be set .* \(got a value, hidden\)/,
     );
-    expect(() => validateEnvironment({ HOOK_RETRY_SCHEDULE: '10s,soon' })).toThrow(
+    expect(() => validateSettings({ HOOK_RETRY_SCHEDULE: '10s,soon' })).toThrow(
       'HOOK_RETRY_SCHEDULE must be a comma-separated list of durations such as 10s,1m,1h (got "10s,soon")',
     );
-    expect(() => validateEnvironment({ HOOK_WEBHOOK_URLS: 'ftp://a.example', HOOK_WEBHOOK_SECRET: secret })).toThrow(
+    expect(() => validateSettings({ HOOK_WEBHOOK_URLS: 'ftp://a.example', HOOK_WEBHOOK_SECRET: secret })).toThrow(
       'HOOK_WEBHOOK_URLS must be a comma-separated list of http:// or https:// URLs (got "ftp://a.example")',
     );
-    expect(() => validateEnvironment({ HOOK_AMQP_URL: 'rabbit://x' })).toThrow(
+    expect(() => validateSettings({ HOOK_AMQP_URL: 'rabbit://x' })).toThrow(
       'HOOK_AMQP_URL must be an amqp:// or amqps:// URL (got "rabbit://x")',
     );
   });
 });
 
-describe('validateEnvironment, admin API keys', () => {
+describe('validateSettings, admin API keys', () => {
   it('takes keys that can be sent as a bearer token, and refuses others (they could never authenticate)', () => {
-    expect(validateEnvironment({ ADMIN_API_KEYS: 'se3_abcdefghijklmnop, Key.with~all+the/chars-_==' }).ADMIN_API_KEYS).toEqual([
+    expect(validateSettings({ ADMIN_API_KEYS: 'se3_abcdefghijklmnop, Key.with~all+the/chars-_==' }).admin.apiKeys).toEqual([
       'se3_abcdefghijklmnop',
       'Key.with~all+the/chars-_==',
     ]);
     for (const key of ['has a space in it 0123', 'exclamation!0123456789', 'padding=in-the-middle-0123', 'ümlaut-0123456789abc']) {
-      expect(() => validateEnvironment({ ADMIN_API_KEYS: key })).toThrow('ADMIN_API_KEYS must be a comma-separated list of keys');
+      expect(() => validateSettings({ ADMIN_API_KEYS: key })).toThrow('ADMIN_API_KEYS must be a comma-separated list of keys');
     }
   });
 });
 
-describe('validateEnvironment, secrets in its messages', () => {
+describe('validateSettings, secrets in its messages', () => {
   it('never repeats a secret it refuses: passwords in URLs and keys are hidden', () => {
     let message = '';
     try {
-      validateEnvironment({
+      validateSettings({
         DATABASE_URL: 'mysql://root:db-pass-123@db.example/se3',
         ADMIN_API_KEYS: 'short-admin-key',
         HOOK_WEBHOOK_URLS: 'https://a.example/hooks',
@@ -170,10 +177,10 @@ describe('validateEnvironment, secrets in its messages', () => {
   });
 });
 
-describe('validateEnvironment, each secret setting hidden in its refusal', () => {
+describe('validateSettings, each secret setting hidden in its refusal', () => {
   const refusal = (env: Record<string, string>): string => {
     try {
-      validateEnvironment(env);
+      validateSettings(env);
     } catch (error) {
       return (error as Error).message;
     }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { EventStatsFolding } from '../stats/event-stats-folding';
+import { EventStatsFolding } from '../../src/admin/stats/event-stats-folding';
 
 export interface SeedOptions {
   /** How many events to add. */
@@ -67,9 +67,17 @@ const uuid = (random: () => number) => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
 };
 
+/** The folder of package.json above this file, whether it runs compiled (dist-tools/) or from source (the tests). */
+function repositoryRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return __dirname;
+}
+
 /** The sample images of the repository, or a minimal JPEG where they are not at hand. */
 function sampleImages(): { face: Buffer; scene: Buffer } {
-  const sample = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'samples', 'gate-employee.json');
+  const sample = join(repositoryRoot(), 'test', 'fixtures', 'samples', 'gate-employee.json');
   if (existsSync(sample)) {
     const event = JSON.parse(readFileSync(sample, 'utf8'));
     return { face: Buffer.from(event.ext_data.recognize_face, 'base64'), scene: Buffer.from(event.ext_data.spot_pic, 'base64') };
@@ -219,9 +227,8 @@ async function insertChunk(runner: QueryRunner, count: number, start: Date, end:
          FROM events e JOIN seed_edge_point ep USING (ep_id)
      ),
      grab AS (
-       INSERT INTO history_event_fiqa (event_id, source, age, sex, confidence, face_id, pitch, yaw, roll, eye_dist,
-                                       rect_top, rect_bottom, rect_left, rect_right, rel_rect_top, rel_rect_bottom, rel_rect_left, rel_rect_right, raw)
-       SELECT e.id, 'grab', q.age, q.sex, q.confidence, q.face_id, 0, 0, 0, q.eye_dist, 420, 524, 1652, 1734, 62, 166, 52, 134,
+       INSERT INTO history_event_fiqa (event_id, source, raw)
+       SELECT e.id, 'grab',
               CASE WHEN ep.device_type = '1' THEN jsonb_build_object(
                 'confidence', q.confidence, 'face_id', q.face_id, 'rect', jsonb_build_object('top', 420, 'bottom', 524, 'right', 1734, 'left', 1652),
                 'pitch', 0, 'age', q.age, 'rel_rect', jsonb_build_object('top', 62, 'bottom', 166, 'right', 134, 'left', 52),
@@ -231,15 +238,12 @@ async function insertChunk(runner: QueryRunner, count: number, start: Date, end:
                                    (e.id % 5000)::bigint AS face_id, (60 + e.id % 40)::float8 AS eye_dist) AS q
         WHERE ep.device_type = '1'
        UNION ALL
-       SELECT e.id, 'grab', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}'::jsonb
+       SELECT e.id, 'grab', '{}'::jsonb
          FROM events e JOIN seed_edge_point ep USING (ep_id) WHERE ep.device_type <> '1'
      ),
      box AS (
-       INSERT INTO history_event_fiqa (event_id, source, age, sex, fiqa_result, face_size, clarity, brightness, partial,
-                                       roll_angle, pitch_angle, yaw_angle, checks_passed, checks_failed, raw)
-       SELECT e.id, 'box', q.age, q.sex, q.ok, q.face_size, q.clarity, 0.8, false, 10.1, 14.4, 7.3,
-              CASE WHEN q.ok THEN ARRAY['face_size', 'clarity', 'headpose', 'partial', 'brightness'] ELSE ARRAY['face_size', 'headpose', 'partial'] END,
-              CASE WHEN q.ok THEN ARRAY[]::text[] ELSE ARRAY['clarity', 'brightness'] END,
+       INSERT INTO history_event_fiqa (event_id, source, fiqa_result, raw)
+       SELECT e.id, 'box', q.ok,
               jsonb_build_object('age', q.age, 'sex', q.sex,
                 'info', jsonb_build_object('face_size', q.face_size, 'clarity', q.clarity,
                   'headpose', jsonb_build_object('roll_angle', 10.1, 'pitch_angle', 14.4, 'yaw_angle', 7.3), 'partial', false, 'brightness', 0.8),
@@ -251,7 +255,7 @@ async function insertChunk(runner: QueryRunner, count: number, start: Date, end:
                                    (150 + e.id % 200)::float8 AS face_size, (0.5 + (e.id % 100) / 100.0)::float8 AS clarity) AS q
         WHERE ep.device_type = '1'
        UNION ALL
-       SELECT e.id, 'box', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}'::jsonb
+       SELECT e.id, 'box', NULL, '{}'::jsonb
          FROM events e JOIN seed_edge_point ep USING (ep_id) WHERE ep.device_type <> '1'
      ),
      images AS (

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import type { JsonObject } from '../../common/json';
-import { HistoryEventEntity } from '../../events/entities/history-event.entity';
+import { HistoryEventEntity } from './history-event.entity';
 
 export const HOOK_TYPES = ['stranger.registration', 'gallery.update', 'event.stored'] as const;
 export type HookType = (typeof HOOK_TYPES)[number];

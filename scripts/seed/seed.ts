@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { validateEnvironment } from '../../config/environment';
-import { EmbeddedPostgres } from '../../database/embedded-postgres';
-import { runMigrations } from '../../database/migration-runner';
-import { typeOrmOptions } from '../../database/typeorm-options';
+import { validateSettings } from '../../src/config/settings';
+import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { runMigrations } from '../../src/database/migration-runner';
+import { typeOrmOptions } from '../../src/database/typeorm-options';
 import { seedEvents } from './event-seeder';
 
 const USAGE = `npm run seed -- --events <n> [--months 12] [--append] [--seed 42]
@@ -31,16 +31,16 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 1);
   }
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const settings = validateEnvironment(process.env);
-  const embedded = settings.DATABASE_URL
+  const { database, server } = validateSettings(process.env);
+  const embedded = database.url
     ? undefined
     : await EmbeddedPostgres.start({
-        dataDir: resolve(settings.DATA_DIR),
-        port: settings.EMBEDDED_PG_PORT,
+        dataDir: resolve(server.dataDir),
+        port: database.embeddedPort,
         database: 'se3_events',
-        systemDir: settings.EMBEDDED_PG_SYSTEM_DIR,
+        systemDir: database.embeddedSystemDir,
       });
-  const dataSource = await new DataSource(typeOrmOptions(settings.DATABASE_URL ?? embedded!.url, 2)).initialize();
+  const dataSource = await new DataSource(typeOrmOptions(database.url ?? embedded!.url, 2)).initialize();
   try {
     const applied = await runMigrations(dataSource);
     if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
