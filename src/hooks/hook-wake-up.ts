@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import { DatabaseSettings } from '../config/database.settings';
 import { HookSettings } from '../config/hook.settings';
+import { PgListener } from '../database/pg-listener';
 
 /** The channel the hook table's trigger notifies when a statement inserted hooks (see the HookDelivery migration). */
 export const HOOK_CREATED_CHANNEL = 'se3_hook_created';
@@ -17,9 +17,7 @@ export class HookWakeUp {
   private readonly logger = new Logger('HookWakeUp');
   private readonly url?: string;
   private readonly retryMs: number;
-  private client?: Client;
-  private stopped = false;
-  private listening?: Promise<void>;
+  private listener?: PgListener;
   private pending = false;
   private wakeWaiter?: () => void;
 
@@ -29,13 +27,24 @@ export class HookWakeUp {
   }
 
   start(): void {
-    this.listening = this.listen();
+    if (!this.url) return;
+    this.listener = new PgListener({
+      url: this.url,
+      channel: HOOK_CREATED_CHANNEL,
+      applicationName: 'se3-event-server hooks',
+      retryMs: this.retryMs,
+      onNotification: () => this.wake(),
+      onListening: (again) => {
+        if (again) this.logger.log('listening for new hooks again');
+        // Hooks may have been committed while nobody listened.
+        this.wake();
+      },
+      onLost: () => this.logger.debug('lost the LISTEN connection; connecting again'),
+    });
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    await this.client?.end().catch(() => undefined);
-    await this.listening;
+    await this.listener?.stop();
   }
 
   wake(): void {
@@ -54,34 +63,5 @@ export class HookWakeUp {
     await sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined);
     this.wakeWaiter = undefined;
     this.pending = false;
-  }
-
-  private async listen(): Promise<void> {
-    let failing = false;
-    while (!this.stopped && this.url) {
-      const client = new Client({ connectionString: this.url, application_name: 'se3-event-server hooks' });
-      const lost = new Promise<void>((resolve) => {
-        client.on('error', () => resolve());
-        client.on('end', () => resolve());
-      });
-      client.on('notification', () => this.wake());
-      try {
-        this.client = client;
-        await client.connect();
-        await client.query(`LISTEN ${HOOK_CREATED_CHANNEL}`);
-        if (failing) this.logger.log('listening for new hooks again');
-        failing = false;
-        // Hooks may have been committed while nobody listened.
-        this.wake();
-        await lost;
-      } catch {
-        // The dispatcher reports database outages; here it is enough to try again.
-      }
-      await client.end().catch(() => undefined);
-      if (this.stopped) return;
-      if (!failing) this.logger.debug('lost the LISTEN connection; connecting again');
-      failing = true;
-      await sleep(this.retryMs);
-    }
   }
 }

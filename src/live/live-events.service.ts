@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import { EventQueryService } from '../admin/events/event-query.service';
 import type { EventItemDto } from '../admin/events/dto/event.dto';
 import { DatabaseSettings } from '../config/database.settings';
+import { PgListener } from '../database/pg-listener';
 import { EVENTS_CHANNEL, NOTIFY_INTERVAL_MS, StoredNotice } from '../events/stored-events.notifier';
 
 /** A message of the live feed. */
@@ -28,9 +27,7 @@ export class LiveEventsService implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger('Live');
   private readonly url?: string;
   private readonly listeners = new Set<LiveListener>();
-  private client?: Client;
-  private stopped = false;
-  private listening?: Promise<void>;
+  private listener?: PgListener;
   private pendingEvents: string[] = [];
   private pendingQuarantine: string[] = [];
   private timer?: NodeJS.Timeout;
@@ -44,14 +41,24 @@ export class LiveEventsService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   onApplicationBootstrap(): void {
-    this.listening = this.listen();
+    if (!this.url) return;
+    this.listener = new PgListener({
+      url: this.url,
+      channel: EVENTS_CHANNEL,
+      applicationName: 'se3-event-server live',
+      retryMs: 1_000,
+      onNotification: (payload) => this.heard(payload),
+      onListening: (again) => {
+        if (!again) return;
+        this.logger.log('listening for new events again');
+        this.broadcast({ type: 'resync' });
+      },
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
     clearTimeout(this.timer);
-    await this.client?.end().catch(() => undefined);
-    await this.listening;
+    await this.listener?.stop();
   }
 
   get listenerCount(): number {
@@ -100,36 +107,5 @@ export class LiveEventsService implements OnApplicationBootstrap, BeforeApplicat
 
   private broadcast(message: LiveMessage): void {
     for (const listener of this.listeners) listener(message);
-  }
-
-  private async listen(): Promise<void> {
-    let failing = false;
-    while (!this.stopped && this.url) {
-      const client = new Client({ connectionString: this.url, application_name: 'se3-event-server live' });
-      const lost = new Promise<void>((resolve) => {
-        client.on('error', () => resolve());
-        client.on('end', () => resolve());
-      });
-      client.on('notification', (message) => {
-        if (message.channel === EVENTS_CHANNEL) this.heard(message.payload);
-      });
-      try {
-        this.client = client;
-        await client.connect();
-        await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-        if (failing) {
-          this.logger.log('listening for new events again');
-          this.broadcast({ type: 'resync' });
-        }
-        failing = false;
-        await lost;
-      } catch {
-        // Database outages are reported elsewhere (readiness, uploads); here it is enough to try again.
-      }
-      await client.end().catch(() => undefined);
-      if (this.stopped) return;
-      failing = true;
-      await sleep(1_000);
-    }
   }
 }
