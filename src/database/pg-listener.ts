@@ -58,11 +58,11 @@ export class PgListener {
         this.options.onListening?.(again);
         await Promise.race([lost, this.stopping]);
       }
-      await Promise.race([client.end().catch(() => undefined), sleep(END_TIMEOUT_MS)]);
+      await Promise.race([client.end().catch(() => undefined), sleep(END_TIMEOUT_MS, undefined, { ref: false })]);
       if (this.stopped) return;
       again = true;
       this.options.onLost?.();
-      await Promise.race([sleep(retryMs), this.stopping]);
+      await Promise.race([sleep(retryMs, undefined, { ref: false }), this.stopping]);
     }
   }
 }
