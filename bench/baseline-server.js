@@ -54,7 +54,11 @@ function statement(events, receivedFrom) {
       `(${k}, 'grab', NULL::boolean, ${p(JSON.stringify(grab), 'jsonb')})`,
       `(${k}, 'box', ${p(box.fiqa_result ?? null, 'bool')}, ${p(JSON.stringify(box), 'jsonb')})`,
     );
-    for (const [kind, text] of [['reg_pic', event.reg_pic], ['spot_pic', x.spot_pic], ['recognize_face', x.recognize_face]]) {
+    for (const [kind, text] of [
+      ['reg_pic', event.reg_pic],
+      ['spot_pic', x.spot_pic],
+      ['recognize_face', x.recognize_face],
+    ]) {
       if (typeof text !== 'string') continue;
       const decoded = image(kind, text);
       rows.image.push(
@@ -63,20 +67,29 @@ function statement(events, receivedFrom) {
       );
     }
     if (HOOKS[event.want_action]) {
-      rows.hook.push(`(${k}, gen_random_uuid(), ${p(HOOKS[event.want_action], 'varchar')}, ${p(event.identity_id, 'text')}, '{}'::jsonb, ${p(now, 'timestamptz')})`);
+      rows.hook.push(
+        `(${k}, gen_random_uuid(), ${p(HOOKS[event.want_action], 'varchar')}, ${p(event.identity_id, 'text')}, '{}'::jsonb, ${p(now, 'timestamptz')})`,
+      );
     }
   }
   const child = (table, columns, values) =>
     values.length === 0
       ? ''
       : `, ${table} AS (INSERT INTO "${table}" ("event_id", ${columns}) ` +
-        `SELECT stored."id", ${columns.split(', ').map((column) => `v.${column}`).join(', ')} FROM (VALUES ${values.join(', ')}) ` +
+        `SELECT stored."id", ${columns
+          .split(', ')
+          .map((column) => `v.${column}`)
+          .join(', ')} FROM (VALUES ${values.join(', ')}) ` +
         `AS v("dedup_key", ${columns}) JOIN stored USING ("dedup_key"))`;
   const sql =
     `WITH stored AS (INSERT INTO "history_event" ("dedup_key", "identity_id", "identity_name", "group_name", "timestamp_ms", ` +
     `"event_time", "score", "want_action", "extra_fields", "received_at", "dev_sno", "ep_id", "person_type", "received_from") ` +
     `VALUES ${rows.event.join(', ')} ON CONFLICT ("dedup_key") DO NOTHING RETURNING "id", "dedup_key")` +
-    child('history_event_ext_data', '"device_ip", "ep_id", "dev_sno", "person_type", "person_type_sent", "device_type", "extra_fields"', rows.ext) +
+    child(
+      'history_event_ext_data',
+      '"device_ip", "ep_id", "dev_sno", "person_type", "person_type_sent", "device_type", "extra_fields"',
+      rows.ext,
+    ) +
     child('history_event_fiqa', '"source", "fiqa_result", "raw"', rows.fiqa) +
     child('history_event_image', '"kind", "content_type", "byte_size", "sha256", "data", "data_url_prefix"', rows.image) +
     child('hook', '"id", "type", "ordering_key", "payload", "created_at"', rows.hook) +

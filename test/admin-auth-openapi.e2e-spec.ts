@@ -43,7 +43,11 @@ describe('admin API authentication', () => {
   const adminRoutes = () => apiRoutes().filter((route) => !isSessionRoute(route));
 
   it('finds the admin routes (so that the checks below walk all of them)', () => {
-    expect(apiRoutes().map((route) => `${route.method.toUpperCase()} ${route.path}`).sort()).toEqual([
+    expect(
+      apiRoutes()
+        .map((route) => `${route.method.toUpperCase()} ${route.path}`)
+        .sort(),
+    ).toEqual([
       'DELETE /api/session',
       'GET /api/conflicts',
       'GET /api/conflicts/:id',
@@ -205,8 +209,25 @@ describe('OpenAPI document at /docs-json', () => {
     const filters = document.paths['/api/events'].get.parameters.map((parameter: { name: string }) => parameter.name);
     expect(filters).toEqual(
       expect.arrayContaining([
-        'from', 'to', 'dev_sno', 'ep_id', 'device_ip', 'device_type', 'identity_id', 'identity_name', 'group_name',
-        'person_type', 'want_action', 'score_min', 'score_max', 'fiqa_result', 'has_image', 'order', 'limit', 'cursor', 'count',
+        'from',
+        'to',
+        'dev_sno',
+        'ep_id',
+        'device_ip',
+        'device_type',
+        'identity_id',
+        'identity_name',
+        'group_name',
+        'person_type',
+        'want_action',
+        'score_min',
+        'score_max',
+        'fiqa_result',
+        'has_image',
+        'order',
+        'limit',
+        'cursor',
+        'count',
       ]),
     );
   });

@@ -45,7 +45,12 @@ describe('entityRowsSql: what the one-statement writes send', () => {
 
   it('sends a property left undefined as DEFAULT, and null as NULL', async () => {
     const params = new SqlParameters();
-    const sql = entityRowsSql(dataSource, ProbeRowEntity, [probe(1), probe(2, { note: null, addedLater: 3 }), probe(3, { note: 'set' })], params);
+    const sql = entityRowsSql(
+      dataSource,
+      ProbeRowEntity,
+      [probe(1), probe(2, { note: null, addedLater: 3 }), probe(3, { note: 'set' })],
+      params,
+    );
     expect(sql.rows[0]).toEqual(['$1::integer', 'DEFAULT', 'DEFAULT']);
     // NULL in a NOT NULL column would fail the whole statement: a 500 for every upload.
     await dataSource.query(`INSERT INTO ${sql.table} (${sql.columns.join(', ')}) VALUES ${tuples(sql.rows)}`, params.values);
@@ -87,7 +92,9 @@ describe('entityRowsSql: what the one-statement writes send', () => {
     }
     const written = await repository.insertNew([row], []);
     expect(written).toHaveLength(1);
-    const hooks = await dataSource.query('SELECT type, fanned_out, created_at FROM hook WHERE event_id = $1 ORDER BY type', [written[0].id]);
+    const hooks = await dataSource.query('SELECT type, fanned_out, created_at FROM hook WHERE event_id = $1 ORDER BY type', [
+      written[0].id,
+    ]);
     expect(hooks.map((hook: { type: string; fanned_out: boolean }) => [hook.type, hook.fanned_out])).toEqual([
       ['event.stored', false],
       ['stranger.registration', false],
@@ -148,7 +155,12 @@ async function newEventRows(events: Record<string, any>[], hookOptions: { eventS
     const outcome = parseHistoryEvent(raw, { imageMaxBytes: 5 * 1024 * 1024, maxDepth: 32 });
     if (!outcome.valid) throw new Error(`the sample is not valid: ${JSON.stringify(outcome.errors)}`);
     const event = toHistoryEventEntity(outcome.event, receipt);
-    return { key: event.dedupKey, event, ...toHistoryEventDetails(outcome.event), hooks: toHookEntities(outcome.event, receipt.receivedAt, hookOptions) };
+    return {
+      key: event.dedupKey,
+      event,
+      ...toHistoryEventDetails(outcome.event),
+      hooks: toHookEntities(outcome.event, receipt.receivedAt, hookOptions),
+    };
   });
 }
 

@@ -159,11 +159,16 @@ async function startServer(clusterDir: string, port: number, run: RunAs): Promis
   const server = spawnAs(
     run.binaries.postgres,
     [
-      '-D', clusterDir,
-      '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', `lc_messages=${MESSAGES_LOCALE}`,
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      `lc_messages=${MESSAGES_LOCALE}`,
     ],
     run,
   );
@@ -212,9 +217,7 @@ async function stopOrphanedServer(clusterDir: string, log: (message: string) => 
   }
   const owner = await parentOf(pid);
   if (owner !== undefined && owner > 1 && isAlive(owner) && (await commandOf(owner)) === 'node') {
-    throw new Error(
-      `${clusterDir} is in use by another running se3-event-server (process ${owner}); stop it or use another DATA_DIR`,
-    );
+    throw new Error(`${clusterDir} is in use by another running se3-event-server (process ${owner}); stop it or use another DATA_DIR`);
   }
   log(`stopping PostgreSQL (pid ${pid}) left running by an earlier crash`);
   process.kill(pid, 'SIGINT');

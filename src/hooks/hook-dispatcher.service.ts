@@ -155,8 +155,7 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
   }
 
   private failed(delivery: ClaimedDelivery, error: unknown): Outcome {
-    const reason =
-      error instanceof DeliveryError ? error.message : `the subscriber failed: ${(error as Error)?.message ?? String(error)}`;
+    const reason = error instanceof DeliveryError ? error.message : `the subscriber failed: ${(error as Error)?.message ?? String(error)}`;
     const retryInMs = delivery.attempts <= this.schedule.length ? this.schedule[delivery.attempts - 1] : null;
     const what = `hook ${delivery.id} (${delivery.type}) to ${delivery.subscriber}, attempt ${delivery.attempts}`;
     if (retryInMs === null) this.logger.error(`${what} failed: ${reason}; no attempt left, the delivery is dead`);

@@ -16,6 +16,8 @@ export class HookMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.gaugeFromDatabase('se3_hooks', 'Hooks awaiting fan-out, and deliveries pending or dead', 'state', async () => ({ ...(await this.hooks.backlog()) }));
+    this.metrics.gaugeFromDatabase('se3_hooks', 'Hooks awaiting fan-out, and deliveries pending or dead', 'state', async () => ({
+      ...(await this.hooks.backlog()),
+    }));
   }
 }

@@ -44,5 +44,4 @@ export class ThumbnailMaker {
   }
 }
 
-export const thumbnailEtag = (sourceSha256: Buffer, size: number) =>
-  `"${sourceSha256.toString('hex')}-${size}-${THUMBNAIL_VERSION}"`;
+export const thumbnailEtag = (sourceSha256: Buffer, size: number) => `"${sourceSha256.toString('hex')}-${size}-${THUMBNAIL_VERSION}"`;

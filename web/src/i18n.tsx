@@ -25,7 +25,7 @@ const en = {
   'signin.wrong': 'This is not an admin API key.',
   'signin.throttled': 'Too many attempts: wait a minute.',
   'signin.failed': 'Could not sign in: {message}',
-  'signout': 'Sign out',
+  signout: 'Sign out',
   'signout.done': 'You are signed out.',
   'session.ended': 'Your session has ended: sign in again.',
   'live.connected': 'Live',
@@ -283,7 +283,7 @@ const zh: Record<MessageKey, string> = {
   'signin.wrong': '这不是管理 API 密钥。',
   'signin.throttled': '尝试次数过多，请一分钟后再试。',
   'signin.failed': '无法登录：{message}',
-  'signout': '退出登录',
+  signout: '退出登录',
   'signout.done': '您已退出登录。',
   'session.ended': '会话已结束，请重新登录。',
   'live.connected': '实时',
@@ -578,7 +578,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setTimeZone,
       t: (key, values) =>
         dictionary[key].replace(/\{(\w+)\}/g, (_, name: string) =>
-          values?.[name] === undefined ? `{${name}}` : typeof values[name] === 'number' ? numberFormat.format(values[name] as number) : String(values[name]),
+          values?.[name] === undefined
+            ? `{${name}}`
+            : typeof values[name] === 'number'
+              ? numberFormat.format(values[name] as number)
+              : String(values[name]),
         ),
       dateTime: (input) => dateTimeFormat.format(new Date(input)),
       time: (input) => timeFormat.format(new Date(input)),
