@@ -12,11 +12,12 @@ const promiseRules = {
   '@typescript-eslint/await-thenable': 'error',
   // `return promise` inside try/catch skips the catch and the finally's timing: await it there.
   '@typescript-eslint/return-await': ['error', 'in-try-catch'],
-  'no-promise-executor-return': 'error',
 };
 
 const commonRules = {
   eqeqeq: ['error', 'smart'],
+  // A `let` read by closures made before its one assignment cannot be a const.
+  'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
   'no-unused-vars': 'off',
   '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
 };

@@ -19,7 +19,6 @@
 const http = require('node:http');
 const net = require('node:net');
 const { join } = require('node:path');
-const { performance } = require('node:perf_hooks');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { parseArgs } = require('node:util');
 const zlib = require('node:zlib');

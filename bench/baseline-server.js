@@ -100,27 +100,41 @@ function statement(events, receivedFrom) {
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
-  req.on('end', async () => {
-    try {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const events = Array.isArray(body) ? body : [body];
-      const { sql, params, keys } = statement(events, req.socket.remoteAddress);
-      const { rows } = await pool.query(sql, params);
-      const ids = new Map(rows.map((row) => [row.dedup_key.toString('hex'), row.id]));
-      const answer = {
-        status: 0,
-        message: 'SUCCESS',
-        data: { events: keys.map((key) => ({ id: ids.get(key) ?? null, result: ids.has(key) ? 'stored' : 'duplicate' })) },
-      };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    } catch (error) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error.message));
-    }
-  });
+  // store() answers every error itself (500): the promise it returns never rejects.
+  req.on('end', () => void store(req, res, chunks));
 });
+
+/** Stores one request's events with one statement and answers like the service; a failure is a 500. */
+async function store(req, res, chunks) {
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const events = Array.isArray(body) ? body : [body];
+    const { sql, params, keys } = statement(events, req.socket.remoteAddress);
+    const { rows } = await pool.query(sql, params);
+    const ids = new Map(rows.map((row) => [row.dedup_key.toString('hex'), row.id]));
+    const answer = {
+      status: 0,
+      message: 'SUCCESS',
+      data: { events: keys.map((key) => ({ id: ids.get(key) ?? null, result: ids.has(key) ? 'stored' : 'duplicate' })) },
+    };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  } catch (error) {
+    res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error.message));
+  }
+}
 
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () => {
   const { address, port } = server.address();
   console.log(`baseline listening on ${address}:${port}`);
 });
-process.on('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));
+process.on('SIGTERM', () => {
+  server.close(() => {
+    pool.end().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+});

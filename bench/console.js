@@ -1,4 +1,5 @@
 'use strict';
+/* global document, window, requestAnimationFrame, cancelAnimationFrame -- in the functions that run in the page (page.evaluate) */
 // npm run bench:console [-- --events 1000000 --rate 200 --seconds 20]
 //
 // The console's budgets, measured (figures printed, nothing asserted):

@@ -100,9 +100,9 @@ describe('admin API authentication', () => {
   it('lets the key through on every route (whatever the answer past the guard)', async () => {
     // The live stream never ends by itself: test/console-api.e2e-spec.ts reads it with the key.
     for (const route of adminRoutes().filter((candidate) => candidate.path !== '/api/live')) {
-      const response = await request(target.app.getHttpServer())
-        [route.method as 'get' | 'post'](concrete(route.path))
-        .set('Authorization', `bearer ${TEST_ADMIN_KEY}`);
+      const agent = request(target.app.getHttpServer());
+      const method = route.method as 'get' | 'post';
+      const response = await agent[method](concrete(route.path)).set('Authorization', `bearer ${TEST_ADMIN_KEY}`);
       expect({ route, unauthorized: response.status === 401 }).toEqual({ route, unauthorized: false });
     }
   });

@@ -85,7 +85,7 @@ describe('entityRowsSql: what the one-statement writes send', () => {
 
   it('stores an event whose outbox rows leave their defaulted columns unset (created_at, fanned_out)', async () => {
     const repository = new HistoryEventRepository(dataSource);
-    const [row] = await newEventRows([freshEvent('snapcam-stranger-1001.json')], { eventStored: true });
+    const [row] = newEventRows([freshEvent('snapcam-stranger-1001.json')], { eventStored: true });
     for (const hook of row.hooks) {
       delete (hook as Partial<HookEntity>).createdAt;
       delete (hook as Partial<HookEntity>).fannedOut;
@@ -104,7 +104,7 @@ describe('entityRowsSql: what the one-statement writes send', () => {
 
   it('writes the largest upload (100 events, every field, unknown keys, FIQA objects, three images, two hooks each) in one statement', async () => {
     const repository = new HistoryEventRepository(dataSource);
-    const rows = await newEventRows(largestBatch(), { eventStored: true });
+    const rows = newEventRows(largestBatch(), { eventStored: true });
     const statements = repository.newRowsStatements(rows, []);
     expect(statements).toHaveLength(1);
     const parameters = statements[0].params.values.length;
@@ -124,7 +124,7 @@ describe('entityRowsSql: what the one-statement writes send', () => {
   it('splits a write that would pass the parameter ceiling into statements of whole events, each under it, storing every event', async () => {
     const repository = new HistoryEventRepository(dataSource);
     const events = Array.from({ length: 12 }, () => largestBatch()).flat();
-    const rows = await newEventRows(events, { eventStored: true });
+    const rows = newEventRows(events, { eventStored: true });
     const statements = repository.newRowsStatements(rows, []);
     expect(statements.length).toBeGreaterThan(1);
     for (const statement of statements) expect(statement.params.values.length).toBeLessThanOrEqual(MAX_PARAMETERS);
@@ -149,7 +149,7 @@ function largestBatch(): Record<string, any>[] {
 }
 
 /** The rows the ingest writes for these events (parsed and mapped as an upload's are). */
-async function newEventRows(events: Record<string, any>[], hookOptions: { eventStored: boolean }): Promise<NewEventRows[]> {
+function newEventRows(events: Record<string, any>[], hookOptions: { eventStored: boolean }): NewEventRows[] {
   const receipt: Receipt = { receivedAt: new Date(), receivedFrom: '127.0.0.1' };
   return events.map((raw) => {
     const outcome = parseHistoryEvent(raw, { imageMaxBytes: 5 * 1024 * 1024, maxDepth: 32 });

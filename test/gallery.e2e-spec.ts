@@ -204,9 +204,9 @@ describe('the gallery, fed by the want_action hooks', () => {
   it('counts a gallery delivery done only when the handler succeeds: a failing handler is retried', async () => {
     const events = target.app.get(EventEmitter2);
     let failures = 0;
-    const failOnce = async () => {
-      if (failures++ === 0) throw new Error('gallery storage unavailable');
-    };
+    const failOnce = (): Promise<void> => (failures++ === 0 ? Promise.reject(new Error('gallery storage unavailable')) : Promise.resolve());
+    // The gallery subscriber emits with emitAsync, which awaits a listener's promise: its rejection is the failure under test.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     events.on('gallery.update', failOnce);
     try {
       const update = sampleEvent('gallery-update-1002.json');
@@ -224,6 +224,7 @@ describe('the gallery, fed by the want_action hooks', () => {
       });
       expect((await get(target, '/api/identities?identity_id=handler-fails-once').expect(200)).body.items).toHaveLength(1);
     } finally {
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the listener added above
       events.off('gallery.update', failOnce);
     }
   });

@@ -170,7 +170,7 @@ function repositoryRoot(): string {
 function sampleImages(): { face: Buffer; scene: Buffer } {
   const sample = join(repositoryRoot(), 'test', 'fixtures', 'samples', 'gate-employee.json');
   if (existsSync(sample)) {
-    const event = JSON.parse(readFileSync(sample, 'utf8'));
+    const event = JSON.parse(readFileSync(sample, 'utf8')) as { ext_data: { recognize_face: string; spot_pic: string } };
     return { face: Buffer.from(event.ext_data.recognize_face, 'base64'), scene: Buffer.from(event.ext_data.spot_pic, 'base64') };
   }
   const jpeg = Buffer.concat([
@@ -206,9 +206,9 @@ export async function seedEvents(dataSource: DataSource, options: SeedOptions): 
   try {
     await createSeedTables(runner, prng(SITE_SEED));
     const images = sampleImages();
-    const [{ base }] = await runner.query(
+    const [{ base }] = (await runner.query(
       `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('history_event', 'id')::regclass), 0)::bigint AS base`,
-    );
+    )) as { base: string }[];
     const random = prng(seed + Number(base));
     let seeded = 0;
     let quarantined = 0;

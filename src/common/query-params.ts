@@ -23,7 +23,7 @@ export const ToNumberList = () =>
   Transform(({ value }: { value: unknown }) => {
     const items = Array.isArray(value) ? value : [value];
     if (!items.every((item) => typeof item === 'string')) return value;
-    return (items as string[]).flatMap((item) => item.split(',')).map(toNumber);
+    return items.flatMap((item) => item.split(',')).map(toNumber);
   });
 
 /**

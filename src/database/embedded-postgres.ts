@@ -66,7 +66,9 @@ export class EmbeddedPostgres {
     try {
       server = await startServer(clusterDir, port, run);
     } catch (error) {
-      throw new Error(`embedded PostgreSQL did not start (data in ${clusterDir}, port ${port}): ${(error as Error).message}`);
+      throw new Error(`embedded PostgreSQL did not start (data in ${clusterDir}, port ${port}): ${(error as Error).message}`, {
+        cause: error,
+      });
     }
 
     const base = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
@@ -87,7 +89,9 @@ export class EmbeddedPostgres {
   async stop(): Promise<void> {
     this.forgetExitHook();
     if (this.server.exitCode !== null || this.server.signalCode !== null) return;
-    const exited = new Promise((resolveExit) => this.server.once('exit', resolveExit));
+    const exited = new Promise((resolveExit) => {
+      this.server.once('exit', resolveExit);
+    });
     this.server.kill('SIGINT');
     await exited;
   }

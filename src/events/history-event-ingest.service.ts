@@ -125,7 +125,7 @@ export class HistoryEventIngestService {
       keyed.filter((entry) => !entry.valid && !written.has(hex(entry.key))).map((entry) => entry.key),
     );
 
-    const results: IngestResult[] = new Array(keyed.length);
+    const results = new Array<IngestResult>(keyed.length);
     const conflicting: ConflictingCopy[] = [];
     const claimed = new Set<string>();
     keyed.forEach((entry, index) => {

@@ -75,7 +75,7 @@ export class HistoryEventRepository {
   async insertNew(events: NewEventRows[], quarantined: Keyed<QuarantinedEventEntity>[]): Promise<WrittenRow[]> {
     const written: WrittenRow[] = [];
     for (const statement of this.newRowsStatements(events, quarantined)) {
-      written.push(...((await this.dataSource.query(statement.sql, statement.params.values)) as WrittenRow[]));
+      written.push(...(await this.dataSource.query<WrittenRow[]>(statement.sql, statement.params.values)));
     }
     return written;
   }

@@ -71,7 +71,8 @@ export class HealthController {
     const result = (error as { getResponse?: () => unknown }).getResponse?.() as HealthCheckResult | undefined;
     if (!result?.error) return error;
     const errors = Object.entries(result.error).map(([field, detail]) => {
-      const reason = String((detail as { message?: unknown }).message ?? 'down');
+      const { message } = detail as { message?: unknown };
+      const reason = typeof message === 'string' ? message : 'down';
       if (reason === MIGRATIONS_PENDING) return { field, message: reason };
       this.logger.warn(`not ready, ${field}: ${reason}`);
       return { field, message: DOWN_MESSAGES[field] ?? 'down (the service log says why)' };

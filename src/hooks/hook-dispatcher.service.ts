@@ -85,7 +85,7 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
     this.wakeUp.wake();
     await this.loop;
     await this.wakeUp.stop();
-    await Promise.all(this.subscribers.map((subscriber) => subscriber.close?.()));
+    await Promise.all(this.subscribers.map((subscriber) => subscriber.close?.() ?? Promise.resolve()));
   }
 
   /** Wakes the loop now, e.g. after an admin retried a hook. */

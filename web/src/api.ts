@@ -264,7 +264,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {

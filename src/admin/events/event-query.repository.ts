@@ -135,7 +135,10 @@ export class EventQueryRepository {
     const params = new SqlParameters();
     const filter = eventFilterSql(query, params);
     const conditions = filter.nameCondition ? [...filter.conditions, filter.nameCondition] : filter.conditions;
-    const [{ total }] = await manager.query(`SELECT count(*)::bigint AS total FROM ${fromSql(filter)} ${where(conditions)}`, params.values);
+    const [{ total }] = await manager.query<{ total: string }[]>(
+      `SELECT count(*)::bigint AS total FROM ${fromSql(filter)} ${where(conditions)}`,
+      params.values,
+    );
     return Number(total);
   }
 }

@@ -121,10 +121,10 @@ function DetailImage({ event, kind }: { event: EventDetail; kind: ImageKind }) {
               className="face-box"
               aria-label={t('detail.faceBox')}
               style={{
-                left: `${(rect!.left / size!.width) * 100}%`,
-                top: `${(rect!.top / size!.height) * 100}%`,
-                width: `${((rect!.right - rect!.left) / size!.width) * 100}%`,
-                height: `${((rect!.bottom - rect!.top) / size!.height) * 100}%`,
+                left: `${(rect.left / size.width) * 100}%`,
+                top: `${(rect.top / size.height) * 100}%`,
+                width: `${((rect.right - rect.left) / size.width) * 100}%`,
+                height: `${((rect.bottom - rect.top) / size.height) * 100}%`,
               }}
             />
           )}
@@ -135,6 +135,11 @@ function DetailImage({ event, kind }: { event: EventDetail; kind: ImageKind }) {
       </figcaption>
     </figure>
   );
+}
+
+/** A value the box sent, as text: its fields are open JSON, so an object shows as JSON, not `[object Object]`. */
+function shown(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
 const CHECKS = ['face_size', 'clarity', 'headpose', 'partial', 'brightness'] as const;
@@ -193,7 +198,7 @@ function Quality({ box, grab }: { box: Record<string, unknown>; grab: Record<str
           {t('detail.camera')}:{' '}
           {grabItems
             .filter(([, item]) => item !== undefined)
-            .map(([name, item]) => `${name} ${name === t('q.sex') ? t(`q.sex.${item}` as MessageKey) : item}`)
+            .map(([name, item]) => `${name} ${name === t('q.sex') ? t(`q.sex.${shown(item)}` as MessageKey) : shown(item)}`)
             .join(' · ')}
         </p>
       )}

@@ -140,9 +140,13 @@ function useLiveRows(filters: EventFilters, queryKey: unknown[]) {
   const scroller = useRef<HTMLDivElement>(null);
   const atTop = useRef(true);
   const pausedRef = useRef(paused);
-  pausedRef.current = paused;
-
   useEffect(() => {
+    pausedRef.current = paused;
+  }, [paused]);
+
+  // New filters start a new list: the state and the buffer (a ref, which a reset during render may not touch) together.
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- resets with the buffer above; runs only when the query changes
     setItems([]);
     setPending([]);
     setGap(0);
@@ -205,7 +209,12 @@ function useLiveRows(filters: EventFilters, queryKey: unknown[]) {
 function FilterBar({ filters, setParam }: { filters: EventFilters; setParam: (changes: Record<string, string | undefined>) => void }) {
   const { t, timeZone } = useI18n();
   const [name, setName] = useState(filters.identity_name ?? '');
-  useEffect(() => setName(filters.identity_name ?? ''), [filters.identity_name]);
+  // The box follows the URL (back, a shared link): adjusted while rendering, not in an effect after it.
+  const [nameInUrl, setNameInUrl] = useState(filters.identity_name);
+  if (nameInUrl !== filters.identity_name) {
+    setNameInUrl(filters.identity_name);
+    setName(filters.identity_name ?? '');
+  }
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent) => {
       const target = event.target as HTMLElement;
@@ -435,6 +444,7 @@ function EventRows(props: {
   }, [scroller]);
   const columns = view === 'grid' ? Math.max(1, Math.floor((width - 8) / CARD_WIDTH)) : 1;
   const lines = Math.ceil(rows.length / columns) + 1;
+  // eslint-disable-next-line react-hooks/incompatible-library -- a warning for React Compiler, which the console does not use
   const virtualizer = useVirtualizer({
     count: lines,
     getScrollElement: () => scroller.current,

@@ -66,7 +66,9 @@ function MoreOnScroll({ hasMore, loading, load }: { hasMore: boolean; loading: b
   const { t } = useI18n();
   const end = useRef<HTMLDivElement>(null);
   const loadRef = useRef(load);
-  loadRef.current = load;
+  useEffect(() => {
+    loadRef.current = load;
+  });
   useEffect(() => {
     if (!hasMore || loading || !end.current || typeof IntersectionObserver === 'undefined') return;
     const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && loadRef.current(), {
