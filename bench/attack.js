@@ -19,7 +19,6 @@
 const http = require('node:http');
 const net = require('node:net');
 const { join } = require('node:path');
-const { performance } = require('node:perf_hooks');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { parseArgs } = require('node:util');
 const zlib = require('node:zlib');
@@ -135,16 +134,18 @@ async function idleSockets(port, count, sources) {
   const sockets = [];
   for (let first = 0; first < count; first += 100) {
     await Promise.all(
-      Array.from({ length: Math.min(100, count - first) }, (_, offset) =>
-        new Promise((resolve) => {
-          const socket = net.connect({ port, host: '127.0.0.1', localAddress: sources[(first + offset) % sources.length] });
-          socket.on('error', () => undefined);
-          // Read what the service says (a 408 before it closes): an unread answer would hide the close.
-          socket.resume();
-          socket.on('connect', resolve);
-          socket.on('close', resolve);
-          sockets.push(socket);
-        }),
+      Array.from(
+        { length: Math.min(100, count - first) },
+        (_, offset) =>
+          new Promise((resolve) => {
+            const socket = net.connect({ port, host: '127.0.0.1', localAddress: sources[(first + offset) % sources.length] });
+            socket.on('error', () => undefined);
+            // Read what the service says (a 408 before it closes): an unread answer would hide the close.
+            socket.resume();
+            socket.on('connect', resolve);
+            socket.on('close', resolve);
+            sockets.push(socket);
+          }),
       ),
     );
   }
@@ -187,7 +188,10 @@ function attacks(port) {
   };
   return {
     baseline: ['no attack: 6 s of box uploads and probes only (the noise floor)', async () => (await sleep(6000), '-')],
-    'bomb-live': [`gzip bomb, ${Math.round(bomb.length / 1024)} KB of [[],[],…] (20 M arrays) → POST /health/live`, () => bombTo('POST', '/health/live')],
+    'bomb-live': [
+      `gzip bomb, ${Math.round(bomb.length / 1024)} KB of [[],[],…] (20 M arrays) → POST /health/live`,
+      () => bombTo('POST', '/health/live'),
+    ],
     'bomb-metrics': ['the same → GET /metrics', () => bombTo('GET', '/metrics')],
     'bomb-admin': ['the same → POST /api/quarantine/1/replay, no key', () => bombTo('POST', '/api/quarantine/1/replay')],
     'bomb-upload': ['the same → the upload route', () => bombTo('POST', UPLOAD)],
@@ -206,7 +210,11 @@ function attacks(port) {
       () => {
         const jpeg = Buffer.from(sample.ext_data.spot_pic, 'base64');
         const spot = Buffer.concat([jpeg, Buffer.alloc(470 * 1024 - jpeg.length, 0x55)]).toString('base64');
-        const events = Array.from({ length: 100 }, () => ({ ...sample, timestamp: nextTimestamp(), ext_data: { ...sample.ext_data, spot_pic: spot } }));
+        const events = Array.from({ length: 100 }, () => ({
+          ...sample,
+          timestamp: nextTimestamp(),
+          ext_data: { ...sample.ext_data, spot_pic: spot },
+        }));
         return Buffer.from(JSON.stringify(events));
       },
     ],
@@ -262,7 +270,12 @@ function attacks(port) {
     'idle-3000': ['3,000 idle sockets (sending nothing) from one address', () => idleAttack(port, 3000, ['127.0.0.2'])],
     'idle-3000-spread': [
       '3,000 idle sockets from 12 addresses (fills MAX_CONNECTIONS)',
-      () => idleAttack(port, 3000, Array.from({ length: 12 }, (_, index) => `127.0.0.${index + 2}`)),
+      () =>
+        idleAttack(
+          port,
+          3000,
+          Array.from({ length: 12 }, (_, index) => `127.0.0.${index + 2}`),
+        ),
     ],
   };
 }
@@ -300,17 +313,18 @@ async function main() {
   let service;
   try {
     const databaseUrl = await server.database('attack');
-    service = await startProcess(
-      { DATABASE_URL: databaseUrl, DATA_DIR: server.dataDir, ADMIN_API_KEYS: KEY, ...extraEnv },
-      undefined,
-      { nodeArgs: ['--require', PROBE], ipc: true },
-    );
+    service = await startProcess({ DATABASE_URL: databaseUrl, DATA_DIR: server.dataDir, ADMIN_API_KEYS: KEY, ...extraEnv }, undefined, {
+      nodeArgs: ['--require', PROBE],
+      ipc: true,
+    });
     // Warm up: the first requests compile code paths.
     for (let index = 0; index < 20; index++) await boxUpload(service.port);
     const settings = Object.keys(extraEnv).length > 0 ? `its defaults and ${Object.keys(extraEnv).join(', ')}` : 'its default settings';
     console.log(`Attack drill: the built service with ${settings}, on ${server.where}; ${ROUNDS} rounds: median (worst).`);
     console.log(`Idle: RSS ${(rssOf(service.child.pid) / MB).toFixed(0)} MB.\n`);
-    console.log('| attack | answered | event loop max delay | /health/live probe max | RSS peak growth | RSS 1 s after | box upload max latency (3 sent) |');
+    console.log(
+      '| attack | answered | event loop max delay | /health/live probe max | RSS peak growth | RSS 1 s after | box upload max latency (3 sent) |',
+    );
     console.log('|---|---|---|---|---|---|---|');
     const only = args.only ? new Set(args.only.split(',')) : undefined;
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

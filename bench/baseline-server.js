@@ -54,7 +54,11 @@ function statement(events, receivedFrom) {
       `(${k}, 'grab', NULL::boolean, ${p(JSON.stringify(grab), 'jsonb')})`,
       `(${k}, 'box', ${p(box.fiqa_result ?? null, 'bool')}, ${p(JSON.stringify(box), 'jsonb')})`,
     );
-    for (const [kind, text] of [['reg_pic', event.reg_pic], ['spot_pic', x.spot_pic], ['recognize_face', x.recognize_face]]) {
+    for (const [kind, text] of [
+      ['reg_pic', event.reg_pic],
+      ['spot_pic', x.spot_pic],
+      ['recognize_face', x.recognize_face],
+    ]) {
       if (typeof text !== 'string') continue;
       const decoded = image(kind, text);
       rows.image.push(
@@ -63,20 +67,29 @@ function statement(events, receivedFrom) {
       );
     }
     if (HOOKS[event.want_action]) {
-      rows.hook.push(`(${k}, gen_random_uuid(), ${p(HOOKS[event.want_action], 'varchar')}, ${p(event.identity_id, 'text')}, '{}'::jsonb, ${p(now, 'timestamptz')})`);
+      rows.hook.push(
+        `(${k}, gen_random_uuid(), ${p(HOOKS[event.want_action], 'varchar')}, ${p(event.identity_id, 'text')}, '{}'::jsonb, ${p(now, 'timestamptz')})`,
+      );
     }
   }
   const child = (table, columns, values) =>
     values.length === 0
       ? ''
       : `, ${table} AS (INSERT INTO "${table}" ("event_id", ${columns}) ` +
-        `SELECT stored."id", ${columns.split(', ').map((column) => `v.${column}`).join(', ')} FROM (VALUES ${values.join(', ')}) ` +
+        `SELECT stored."id", ${columns
+          .split(', ')
+          .map((column) => `v.${column}`)
+          .join(', ')} FROM (VALUES ${values.join(', ')}) ` +
         `AS v("dedup_key", ${columns}) JOIN stored USING ("dedup_key"))`;
   const sql =
     `WITH stored AS (INSERT INTO "history_event" ("dedup_key", "identity_id", "identity_name", "group_name", "timestamp_ms", ` +
     `"event_time", "score", "want_action", "extra_fields", "received_at", "dev_sno", "ep_id", "person_type", "received_from") ` +
     `VALUES ${rows.event.join(', ')} ON CONFLICT ("dedup_key") DO NOTHING RETURNING "id", "dedup_key")` +
-    child('history_event_ext_data', '"device_ip", "ep_id", "dev_sno", "person_type", "person_type_sent", "device_type", "extra_fields"', rows.ext) +
+    child(
+      'history_event_ext_data',
+      '"device_ip", "ep_id", "dev_sno", "person_type", "person_type_sent", "device_type", "extra_fields"',
+      rows.ext,
+    ) +
     child('history_event_fiqa', '"source", "fiqa_result", "raw"', rows.fiqa) +
     child('history_event_image', '"kind", "content_type", "byte_size", "sha256", "data", "data_url_prefix"', rows.image) +
     child('hook', '"id", "type", "ordering_key", "payload", "created_at"', rows.hook) +
@@ -87,27 +100,41 @@ function statement(events, receivedFrom) {
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
-  req.on('end', async () => {
-    try {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const events = Array.isArray(body) ? body : [body];
-      const { sql, params, keys } = statement(events, req.socket.remoteAddress);
-      const { rows } = await pool.query(sql, params);
-      const ids = new Map(rows.map((row) => [row.dedup_key.toString('hex'), row.id]));
-      const answer = {
-        status: 0,
-        message: 'SUCCESS',
-        data: { events: keys.map((key) => ({ id: ids.get(key) ?? null, result: ids.has(key) ? 'stored' : 'duplicate' })) },
-      };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    } catch (error) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error.message));
-    }
-  });
+  // store() answers every error itself (500): the promise it returns never rejects.
+  req.on('end', () => void store(req, res, chunks));
 });
+
+/** Stores one request's events with one statement and answers like the service; a failure is a 500. */
+async function store(req, res, chunks) {
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const events = Array.isArray(body) ? body : [body];
+    const { sql, params, keys } = statement(events, req.socket.remoteAddress);
+    const { rows } = await pool.query(sql, params);
+    const ids = new Map(rows.map((row) => [row.dedup_key.toString('hex'), row.id]));
+    const answer = {
+      status: 0,
+      message: 'SUCCESS',
+      data: { events: keys.map((key) => ({ id: ids.get(key) ?? null, result: ids.has(key) ? 'stored' : 'duplicate' })) },
+    };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  } catch (error) {
+    res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error.message));
+  }
+}
 
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () => {
   const { address, port } = server.address();
   console.log(`baseline listening on ${address}:${port}`);
 });
-process.on('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));
+process.on('SIGTERM', () => {
+  server.close(() => {
+    pool.end().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+});

@@ -14,7 +14,11 @@ const KEY = 'screenshots-key-0123456789';
 const sample = (name) => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'samples', name), 'utf8'));
 
 async function post(base, body) {
-  const response = await fetch(`${base}/EventServer/api/HistoryEvent`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${base}/EventServer/api/HistoryEvent`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return (await response.json()).data.events;
 }
 
@@ -39,7 +43,14 @@ async function feed(base) {
       timestamp: at,
       score: strangerish ? 0.2 + (index % 5) / 20 : 0.8 + (index % 10) / 60,
       want_action: strangerish && index % 18 === 0 ? '1001' : '0',
-      ext_data: { ...base.ext_data, dev_sno: box, device_ip: ip, ep_id: `${box}__${ip}`, person_type: strangerish ? 4 : [1, 1, 1, 2, 5][index % 5], device_type: String(index % 2) },
+      ext_data: {
+        ...base.ext_data,
+        dev_sno: box,
+        device_ip: ip,
+        ep_id: `${box}__${ip}`,
+        person_type: strangerish ? 4 : [1, 1, 1, 2, 5][index % 5],
+        device_type: String(index % 2),
+      },
     });
   }
   for (let start = 0; start < events.length; start += 20) await post(base, events.slice(start, start + 20));
@@ -128,7 +139,10 @@ async function main() {
       await page.waitForTimeout(1200);
       await page.locator('.conflict-item button[aria-expanded]').last().click();
       await page.waitForTimeout(1200);
-      await page.locator('.comparison').last().evaluate((table) => table.scrollIntoView());
+      await page
+        .locator('.comparison')
+        .last()
+        .evaluate((table) => table.scrollIntoView());
       await save(page, `${language}-phone-conflicts.png`);
       await context.close();
     }

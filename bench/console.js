@@ -1,4 +1,5 @@
 'use strict';
+/* global document, window, requestAnimationFrame, cancelAnimationFrame -- in the functions that run in the page (page.evaluate) */
 // npm run bench:console [-- --events 1000000 --rate 200 --seconds 20]
 //
 // The console's budgets, measured (figures printed, nothing asserted):
@@ -45,12 +46,19 @@ function bundleFigures() {
   return {
     entry: entry.reduce((sum, file) => sum + gz(file), 0),
     all: all.reduce((sum, file) => sum + gz(join('assets', file)), 0),
-    largest: all.map((file) => [file, gz(join('assets', file))]).sort((a, b) => b[1] - a[1]).slice(0, 4),
+    largest: all
+      .map((file) => [file, gz(join('assets', file))])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4),
   };
 }
 
 async function post(base, body) {
-  const response = await fetch(`${base}${UPLOAD}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${base}${UPLOAD}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (response.status !== 200) throw new Error(`upload answered ${response.status}`);
   await response.arrayBuffer();
 }
@@ -58,11 +66,20 @@ async function post(base, body) {
 async function launch() {
   const { chromium } = require('playwright-core');
   const { existsSync } = require('node:fs');
-  const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => path && existsSync(path));
+  const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+    (path) => path && existsSync(path),
+  );
   if (!executablePath) throw new Error('no Chromium: apt-get install -y chromium, or set CHROMIUM_PATH');
   return chromium.launch({
     executablePath,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -81,10 +98,13 @@ async function firstPage(browser, base) {
   await page.waitForFunction(
     () => {
       const cards = [...document.querySelectorAll('[role=listitem]')].slice(0, 50);
-      return cards.length === 50 && cards.every((card) => {
-        const img = card.querySelector('img');
-        return img && img.complete && img.naturalWidth > 0;
-      });
+      return (
+        cards.length === 50 &&
+        cards.every((card) => {
+          const img = card.querySelector('img');
+          return img && img.complete && img.naturalWidth > 0;
+        })
+      );
     },
     undefined,
     { timeout: 60_000, polling: 'raf' },
@@ -104,7 +124,10 @@ async function liveFeed(browser, base, rate, seconds) {
   await page.waitForFunction(() => document.querySelector('.live .dot.open') !== null);
   await page.evaluate(() => {
     const stats = (window.__bench = { longTasks: [], frames: [] });
-    new PerformanceObserver((list) => list.getEntries().forEach((entry) => stats.longTasks.push(entry.duration))).observe({ type: 'longtask', buffered: false });
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => stats.longTasks.push(entry.duration))).observe({
+      type: 'longtask',
+      buffered: false,
+    });
     let last = performance.now();
     const frame = (now) => {
       stats.frames.push(now - last);
@@ -116,7 +139,11 @@ async function liveFeed(browser, base, rate, seconds) {
     stats.receivedStart = window.__se3Console.liveReceived;
   });
   const withImages = sample('snapcam-stranger-1001.json');
-  const plain = { ...sample('gate-employee.json'), reg_pic: '', ext_data: { ...sample('gate-employee.json').ext_data, spot_pic: '', recognize_face: '' } };
+  const plain = {
+    ...sample('gate-employee.json'),
+    reg_pic: '',
+    ext_data: { ...sample('gate-employee.json').ext_data, spot_pic: '', recognize_face: '' },
+  };
   // Batches of 10 every 50 ms, one in ten with the sample photos (the thumbnails have work to do).
   const batchSize = 10;
   const interval = (batchSize / rate) * 1000;
@@ -185,10 +212,16 @@ async function main() {
     for (let index = 0; index < 50; index += 10) {
       await post(
         service.base,
-        Array.from({ length: 10 }, (_, offset) => ({ ...photo, identity_name: `Fresh ${index + offset}`, timestamp: now + 60_000 + index + offset })),
+        Array.from({ length: 10 }, (_, offset) => ({
+          ...photo,
+          identity_name: `Fresh ${index + offset}`,
+          timestamp: now + 60_000 + index + offset,
+        })),
       );
     }
-    console.log(`\n== events page, first 50 rows with thumbnails, after sign-in (${events.toLocaleString()} events; ${values.runs} runs each)`);
+    console.log(
+      `\n== events page, first 50 rows with thumbnails, after sign-in (${events.toLocaleString()} events; ${values.runs} runs each)`,
+    );
     const cold = await firstPage(browser, service.base);
     const warm = [];
     for (let run = 0; run < Number(values.runs); run++) warm.push(await firstPage(browser, service.base));
@@ -201,7 +234,9 @@ async function main() {
     const live = await liveFeed(browser, service.base, rate, seconds);
     const frames = live.frames;
     console.log(`   uploaded ${live.sent} events in ${live.uploadSeconds.toFixed(1)} s (${(live.sent / live.uploadSeconds).toFixed(0)}/s)`);
-    console.log(`   page received ${live.received} through the feed, showed ${live.shown} (${(live.shown / live.uploadSeconds).toFixed(0)}/s)`);
+    console.log(
+      `   page received ${live.received} through the feed, showed ${live.shown} (${(live.shown / live.uploadSeconds).toFixed(0)}/s)`,
+    );
     console.log(
       `   long tasks: ${live.longTasks.length}, longest ${Math.round(Math.max(0, ...live.longTasks))} ms, total ${Math.round(live.longTasks.reduce((a, b) => a + b, 0))} ms`,
     );

@@ -18,7 +18,8 @@ const { join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 // Always a production build: a build started by the tests (NODE_ENV=test) must not leave a development build of the console behind.
-const run = (command, args) => execFileSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+const run = (command, args) =>
+  execFileSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 
 const TARGETS = [
   {
@@ -49,7 +50,12 @@ function filesAt(path) {
 function sourceHash(target) {
   const hash = createHash('sha256');
   const files = target.inputs.flatMap((input) => filesAt(join(ROOT, input))).map((file) => relative(ROOT, file));
-  for (const file of files.sort()) hash.update(file).update('\0').update(readFileSync(join(ROOT, file))).update('\0');
+  for (const file of files.sort())
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(ROOT, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 

@@ -37,11 +37,7 @@ async function bootstrap(): Promise<void> {
   log.info(`ready in ${Math.round(performance.now())} ms, listening on ${settings.server.host}:${port}`);
   log.info(`box upload URL: http://${lanAddress(settings.server.host)}:${port}${HISTORY_EVENT_PATH}${tokenNote}${extraPaths}`);
   log.info(`console: http://${lanAddress(settings.server.host)}:${port}/console/ (sign in with an admin API key)`);
-  log.info(
-    embedded
-      ? `data: ${embedded.describe()}`
-      : `data: PostgreSQL at ${withoutCredentials(settings.database.url!)}`,
-  );
+  log.info(embedded ? `data: ${embedded.describe()}` : `data: PostgreSQL at ${withoutCredentials(settings.database.url!)}`);
 
   let closing = false;
   const shutdown = async (signal: NodeJS.Signals) => {

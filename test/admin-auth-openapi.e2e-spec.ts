@@ -43,7 +43,11 @@ describe('admin API authentication', () => {
   const adminRoutes = () => apiRoutes().filter((route) => !isSessionRoute(route));
 
   it('finds the admin routes (so that the checks below walk all of them)', () => {
-    expect(apiRoutes().map((route) => `${route.method.toUpperCase()} ${route.path}`).sort()).toEqual([
+    expect(
+      apiRoutes()
+        .map((route) => `${route.method.toUpperCase()} ${route.path}`)
+        .sort(),
+    ).toEqual([
       'DELETE /api/session',
       'GET /api/conflicts',
       'GET /api/conflicts/:id',
@@ -96,9 +100,9 @@ describe('admin API authentication', () => {
   it('lets the key through on every route (whatever the answer past the guard)', async () => {
     // The live stream never ends by itself: test/console-api.e2e-spec.ts reads it with the key.
     for (const route of adminRoutes().filter((candidate) => candidate.path !== '/api/live')) {
-      const response = await request(target.app.getHttpServer())
-        [route.method as 'get' | 'post'](concrete(route.path))
-        .set('Authorization', `bearer ${TEST_ADMIN_KEY}`);
+      const agent = request(target.app.getHttpServer());
+      const method = route.method as 'get' | 'post';
+      const response = await agent[method](concrete(route.path)).set('Authorization', `bearer ${TEST_ADMIN_KEY}`);
       expect({ route, unauthorized: response.status === 401 }).toEqual({ route, unauthorized: false });
     }
   });
@@ -205,8 +209,25 @@ describe('OpenAPI document at /docs-json', () => {
     const filters = document.paths['/api/events'].get.parameters.map((parameter: { name: string }) => parameter.name);
     expect(filters).toEqual(
       expect.arrayContaining([
-        'from', 'to', 'dev_sno', 'ep_id', 'device_ip', 'device_type', 'identity_id', 'identity_name', 'group_name',
-        'person_type', 'want_action', 'score_min', 'score_max', 'fiqa_result', 'has_image', 'order', 'limit', 'cursor', 'count',
+        'from',
+        'to',
+        'dev_sno',
+        'ep_id',
+        'device_ip',
+        'device_type',
+        'identity_id',
+        'identity_name',
+        'group_name',
+        'person_type',
+        'want_action',
+        'score_min',
+        'score_max',
+        'fiqa_result',
+        'has_image',
+        'order',
+        'limit',
+        'cursor',
+        'count',
       ]),
     );
   });

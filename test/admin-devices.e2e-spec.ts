@@ -68,7 +68,14 @@ describe('GET /api/devices', () => {
         first_event_time: iso(0),
         last_event_time: iso(0),
         edge_points: [
-          { ep_id: '__10.0.0.1', device_ip: '10.0.0.1', device_type: '4', event_count: 1, first_event_time: iso(0), last_event_time: iso(0) },
+          {
+            ep_id: '__10.0.0.1',
+            device_ip: '10.0.0.1',
+            device_type: '4',
+            event_count: 1,
+            first_event_time: iso(0),
+            last_event_time: iso(0),
+          },
         ],
       },
       {
@@ -77,8 +84,22 @@ describe('GET /api/devices', () => {
         first_event_time: iso(1000),
         last_event_time: iso(3000),
         edge_points: [
-          { ep_id: 'box-a__10.0.0.1', device_ip: '10.0.0.1', device_type: '0', event_count: 2, first_event_time: iso(1000), last_event_time: iso(3000) },
-          { ep_id: 'box-a__10.0.0.2', device_ip: '10.0.0.2', device_type: '1', event_count: 1, first_event_time: iso(2000), last_event_time: iso(2000) },
+          {
+            ep_id: 'box-a__10.0.0.1',
+            device_ip: '10.0.0.1',
+            device_type: '0',
+            event_count: 2,
+            first_event_time: iso(1000),
+            last_event_time: iso(3000),
+          },
+          {
+            ep_id: 'box-a__10.0.0.2',
+            device_ip: '10.0.0.2',
+            device_type: '1',
+            event_count: 1,
+            first_event_time: iso(2000),
+            last_event_time: iso(2000),
+          },
         ],
       },
       {
@@ -87,7 +108,14 @@ describe('GET /api/devices', () => {
         first_event_time: iso(5000),
         last_event_time: iso(5000),
         edge_points: [
-          { ep_id: 'box-b__10.0.0.1', device_ip: '10.0.0.1', device_type: '3', event_count: 1, first_event_time: iso(5000), last_event_time: iso(5000) },
+          {
+            ep_id: 'box-b__10.0.0.1',
+            device_ip: '10.0.0.1',
+            device_type: '3',
+            event_count: 1,
+            first_event_time: iso(5000),
+            last_event_time: iso(5000),
+          },
         ],
       },
     ];

@@ -61,8 +61,16 @@ describe('GET /api/events/{id}, /original and /images/{kind}', () => {
       },
       extra_fields: { firmware: { build: 'A-2.3' } },
       images: {
-        reg_pic: { url: `/api/events/${id}/images/reg_pic`, thumbnail_url: `/api/events/${id}/images/reg_pic/thumbnail`, ...image(event.reg_pic) },
-        spot_pic: { url: `/api/events/${id}/images/spot_pic`, thumbnail_url: `/api/events/${id}/images/spot_pic/thumbnail`, ...image(event.ext_data.spot_pic) },
+        reg_pic: {
+          url: `/api/events/${id}/images/reg_pic`,
+          thumbnail_url: `/api/events/${id}/images/reg_pic/thumbnail`,
+          ...image(event.reg_pic),
+        },
+        spot_pic: {
+          url: `/api/events/${id}/images/spot_pic`,
+          thumbnail_url: `/api/events/${id}/images/spot_pic/thumbnail`,
+          ...image(event.ext_data.spot_pic),
+        },
         recognize_face: {
           url: `/api/events/${id}/images/recognize_face`,
           thumbnail_url: `/api/events/${id}/images/recognize_face/thumbnail`,
@@ -95,10 +103,7 @@ describe('GET /api/events/{id}, /original and /images/{kind}', () => {
 
     const form = sampleEvent('gate-employee.json');
     form.timestamp += 7;
-    const response = await request(target.app.getHttpServer())
-      .post(HISTORY_EVENT_PATH)
-      .field(formFields(form))
-      .expect(200);
+    const response = await request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).field(formFields(form)).expect(200);
     const formId = response.body.data.events[0].id;
     expect((await adminGet(target, `/api/events/${formId}/original`).expect(200)).body).toEqual(form);
   });
@@ -138,7 +143,9 @@ describe('GET /api/events/{id}, /original and /images/{kind}', () => {
       const jpegId = (await upload(target, { ...sampleEvent('gate-employee.json'), timestamp: 1565771454999 }))[0].id;
       const response = await adminGet(target, `/api/events/${jpegId}/images/spot_pic`).expect(200);
       expect(response.headers['content-type']).toBe('image/jpeg');
-      expect(Number(response.headers['content-length'])).toBe(Buffer.from(readSample<any>('gate-employee.json').ext_data.spot_pic, 'base64').length);
+      expect(Number(response.headers['content-length'])).toBe(
+        Buffer.from(readSample<any>('gate-employee.json').ext_data.spot_pic, 'base64').length,
+      );
     });
 
     it.each([
@@ -154,17 +161,23 @@ describe('GET /api/events/{id}, /original and /images/{kind}', () => {
     });
 
     it('answers 200 to an If-None-Match that does not match', async () => {
-      await adminGet(target, `/api/events/${id}/images/reg_pic`).set('If-None-Match', `"${sha256(GIF)}"`).expect(200);
+      await adminGet(target, `/api/events/${id}/images/reg_pic`)
+        .set('If-None-Match', `"${sha256(GIF)}"`)
+        .expect(200);
     });
 
     it.each([
       ['an image the box sent empty', () => `/api/events/${id}/images/spot_pic`, /sent it empty/],
-      ['an image the event does not have', async () => {
-        const withoutRegPic = sampleEvent('gate-employee.json');
-        withoutRegPic.timestamp += 200;
-        delete withoutRegPic.reg_pic;
-        return `/api/events/${await storeOne(withoutRegPic)}/images/reg_pic`;
-      }, /has no reg_pic/],
+      [
+        'an image the event does not have',
+        async () => {
+          const withoutRegPic = sampleEvent('gate-employee.json');
+          withoutRegPic.timestamp += 200;
+          delete withoutRegPic.reg_pic;
+          return `/api/events/${await storeOne(withoutRegPic)}/images/reg_pic`;
+        },
+        /has no reg_pic/,
+      ],
       ['an event that does not exist', () => '/api/events/987654321/images/spot_pic', /no event 987654321/],
     ])('answers 404 in the error shape for %s', async (_name, path, message) => {
       const response = await adminGet(target, await path()).expect(404);

@@ -160,7 +160,9 @@ describe('GET /api/events', () => {
       let cursor: string | undefined;
       const walked: string[] = [];
       for (;;) {
-        const body = (await adminGet(target, '/api/events', { identity_name: 'A', limit: 2, order, ...(cursor ? { cursor } : {}) }).expect(200)).body;
+        const body = (
+          await adminGet(target, '/api/events', { identity_name: 'A', limit: 2, order, ...(cursor ? { cursor } : {}) }).expect(200)
+        ).body;
         walked.push(...body.items.map((item: { id: string }) => item.id));
         if (!body.next_cursor) break;
         cursor = body.next_cursor;
@@ -184,8 +186,9 @@ describe('GET /api/events', () => {
 
   it("shows items with the box's field names, the id, times and image links, never base64", async () => {
     const [withImage] = stored.filter((event) => event.spot_pic).sort(newestFirst);
-    const body = (await adminGet(target, '/api/events', { identity_id: withImage.identity_id, has_image: 'spot_pic', limit: 1 }).expect(200))
-      .body;
+    const body = (
+      await adminGet(target, '/api/events', { identity_id: withImage.identity_id, has_image: 'spot_pic', limit: 1 }).expect(200)
+    ).body;
     const spotPic = Buffer.from(sampleEvent('gate-employee.json').ext_data.spot_pic, 'base64');
     expect(body.items[0]).toEqual({
       id: withImage.id,
@@ -205,7 +208,13 @@ describe('GET /api/events', () => {
         dev_sno: withImage.dev_sno,
       },
       images: {
-        reg_pic: { url: null, thumbnail_url: null, content_type: null, byte_size: 0, sha256: createHash('sha256').update('').digest('hex') },
+        reg_pic: {
+          url: null,
+          thumbnail_url: null,
+          content_type: null,
+          byte_size: 0,
+          sha256: createHash('sha256').update('').digest('hex'),
+        },
         spot_pic: {
           url: `/api/events/${withImage.id}/images/spot_pic`,
           thumbnail_url: `/api/events/${withImage.id}/images/spot_pic/thumbnail`,
@@ -213,7 +222,13 @@ describe('GET /api/events', () => {
           byte_size: spotPic.length,
           sha256: createHash('sha256').update(spotPic).digest('hex'),
         },
-        recognize_face: { url: null, thumbnail_url: null, content_type: null, byte_size: 0, sha256: createHash('sha256').update('').digest('hex') },
+        recognize_face: {
+          url: null,
+          thumbnail_url: null,
+          content_type: null,
+          byte_size: 0,
+          sha256: createHash('sha256').update('').digest('hex'),
+        },
       },
       fiqa_result: withImage.fiqa_result ?? null,
     });

@@ -54,7 +54,9 @@ describe('@AdminJsonBody(): an admin route that takes a body', () => {
   it('refuses a body over ADMIN_BODY_LIMIT with 413, another content type with 415, and JSON that does not parse with 400', async () => {
     const large = await post(JSON.stringify({ key: 'k'.repeat(3000) }));
     expect(large.status).toBe(413);
-    expect(((await large.json()) as { message: unknown }).message).toBe('the request body is larger than the limit of 2048 bytes (ADMIN_BODY_LIMIT)');
+    expect(((await large.json()) as { message: unknown }).message).toBe(
+      'the request body is larger than the limit of 2048 bytes (ADMIN_BODY_LIMIT)',
+    );
     const text = await post('key=abc', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(text.status).toBe(415);
     expect(((await text.json()) as { message: unknown }).message).toBe('Content-Type must be application/json');

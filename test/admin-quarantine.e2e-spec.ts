@@ -27,10 +27,7 @@ describe('/api/quarantine', () => {
     [{ id: tooBigId }] = await upload(strict, tooBig);
 
     const form = sampleEvent('gallery-update-1002.json');
-    const response = await request(strict.app.getHttpServer())
-      .post(HISTORY_EVENT_PATH)
-      .field(formFields(form))
-      .expect(200);
+    const response = await request(strict.app.getHttpServer()).post(HISTORY_EVENT_PATH).field(formFields(form)).expect(200);
     formId = response.body.data.events[0].id;
 
     const invalid = sampleEvent('snapcam-stranger-1001.json');
@@ -124,9 +121,7 @@ describe('/api/quarantine', () => {
     // Exactly one replay marks the row (stored, or duplicate of a concurrent one); the others find it marked.
     expect(answers.filter((answer) => answer.body.result !== 'already_replayed')).toHaveLength(1);
     const [eventId] = eventIds;
-    expect((await adminGet(relaxed, `/api/events/${eventId}/original`).expect(200)).body).toEqual(
-      sampleEvent('gallery-update-1002.json'),
-    );
+    expect((await adminGet(relaxed, `/api/events/${eventId}/original`).expect(200)).body).toEqual(sampleEvent('gallery-update-1002.json'));
   });
 
   it('answers a replay of an event stored meanwhile (the box sent it again) with that event', async () => {

@@ -78,9 +78,9 @@ describe('the admin API on a database filled by the seeder', () => {
       }).expect(200)
     ).body;
     expect(summary.buckets.reduce((sum: number, bucket: { total: number }) => sum + bucket.total, 0)).toBe(3000);
-    expect(Object.keys(summary.buckets.reduce((all: object, bucket: { counts: object }) => ({ ...all, ...bucket.counts }), {})).sort()).toEqual([
-      '1', '2', '3', '4', '5',
-    ]);
+    expect(
+      Object.keys(summary.buckets.reduce((all: object, bucket: { counts: object }) => ({ ...all, ...bucket.counts }), {})).sort(),
+    ).toEqual(['1', '2', '3', '4', '5']);
 
     const { items } = (await adminGet(target, '/api/quarantine').expect(200)).body;
     expect(items).toHaveLength(1);

@@ -28,15 +28,17 @@ describe('GET /api/events/summary', () => {
 
   beforeAll(async () => {
     target = await createTestApp();
-    await upload(target, [...SPRING, ...AUTUMN].map((spec, index) => eventOf({ ...spec, identity_id: `p${index}` })));
+    await upload(
+      target,
+      [...SPRING, ...AUTUMN].map((spec, index) => eventOf({ ...spec, identity_id: `p${index}` })),
+    );
   });
 
   afterAll(async () => {
     await target.close();
   });
 
-  const summary = async (query: Record<string, string>) =>
-    (await adminGet(target, '/api/events/summary', query).expect(200)).body;
+  const summary = async (query: Record<string, string>) => (await adminGet(target, '/api/events/summary', query).expect(200)).body;
 
   const springDays = { from: '2024-03-30T00:00:00+01:00', to: '2024-04-02T00:00:00+02:00', bucket: 'day' };
 

@@ -158,7 +158,9 @@ describe('the HTTP intake under attack', () => {
       expect(await storedCount(running.target, event.timestamp)).toBe(1);
 
       // 64 MB of one long string in 64 KB of gzip: as costly to store as 64 MB sent, refused at 1 MB.
-      const huge = gzipSync(Buffer.concat([Buffer.from('{"identity_name":"'), Buffer.alloc(64 * 1024 * 1024 - 100, 0x61), Buffer.from('"}')]));
+      const huge = gzipSync(
+        Buffer.concat([Buffer.from('{"identity_name":"'), Buffer.alloc(64 * 1024 * 1024 - 100, 0x61), Buffer.from('"}')]),
+      );
       const inflated = await fetch(`${running.url}${HISTORY_EVENT_PATH}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
@@ -218,7 +220,11 @@ describe('the HTTP intake under attack', () => {
         await connection.write(`{"padding":"${'x'.repeat(300_000)}`);
         slow.push(connection);
       }
-      await pollUntil(() => running.server.bytesRead(), (read) => read >= 1_200_000, { what: 'the slow bodies read' });
+      await pollUntil(
+        () => running.server.bytesRead(),
+        (read) => read >= 1_200_000,
+        { what: 'the slow bodies read' },
+      );
       const timedOut = slow.map((connection) =>
         connection.waitFor(/\r\n\r\n[\s\S]*\}/, 20_000).then((answer) => {
           order.push('408');
@@ -343,7 +349,9 @@ describe('the HTTP intake under attack', () => {
       const first = freshEvent();
       const a = openRaw(running.server.port);
       const body = JSON.stringify(first);
-      await a.write(requestHead('POST', HISTORY_EVENT_PATH, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }) + body);
+      await a.write(
+        requestHead('POST', HISTORY_EVENT_PATH, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }) + body,
+      );
       await pollUntil(waitingInserts, (count) => count === 1, { what: "A's insert waiting on the lock" });
       a.socket.destroy();
       await a.closed;
@@ -352,12 +360,19 @@ describe('the HTTP intake under attack', () => {
       const second = freshEvent();
       const readBefore = running.server.bytesRead();
       const b = upload(running.url, JSON.stringify(second));
-      await pollUntil(() => running.server.bytesRead() - readBefore, (read) => read >= JSON.stringify(second).length, { what: 'B read' });
+      await pollUntil(
+        () => running.server.bytesRead() - readBefore,
+        (read) => read >= JSON.stringify(second).length,
+        { what: 'B read' },
+      );
       // C is read too, waits behind B, and goes away: it leaves the queue.
       const third = freshEvent();
       const c = openRaw(running.server.port);
       const thirdBody = JSON.stringify(third);
-      await c.write(requestHead('POST', HISTORY_EVENT_PATH, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(thirdBody) }) + thirdBody);
+      await c.write(
+        requestHead('POST', HISTORY_EVENT_PATH, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(thirdBody) }) +
+          thirdBody,
+      );
       await sleep(1000);
       expect(await waitingInserts()).toBe(1);
       c.socket.destroy();
@@ -366,7 +381,11 @@ describe('the HTTP intake under attack', () => {
       await locker.query('ROLLBACK');
       expect((await b).status).toBe(200);
       // A's work went on without its client: its event is stored (the box will get "duplicate" on its retry).
-      await pollUntil(() => storedCount(running.target, first.timestamp), (count) => count === 1, { what: "A's event stored" });
+      await pollUntil(
+        () => storedCount(running.target, first.timestamp),
+        (count) => count === 1,
+        { what: "A's event stored" },
+      );
       expect(await storedCount(running.target, second.timestamp)).toBe(1);
       // An upload after C in the queue is answered once C's turn has passed: C was never processed.
       expect((await upload(running.url, JSON.stringify(freshEvent()))).status).toBe(200);
@@ -394,7 +413,11 @@ describe('the HTTP intake under attack', () => {
       const before = running.server.bytesRead();
       const refused = openRaw(running.server.port);
       await refused.write(
-        requestHead('POST', HISTORY_EVENT_PATH, { 'Content-Type': 'application/json', 'Content-Length': 32 * 1024 * 1024, Expect: '100-continue' }),
+        requestHead('POST', HISTORY_EVENT_PATH, {
+          'Content-Type': 'application/json',
+          'Content-Length': 32 * 1024 * 1024,
+          Expect: '100-continue',
+        }),
       );
       const answer = await refused.waitFor(/\r\n\r\n/, 10_000);
       expect(answer).not.toMatch(/100 Continue/);
@@ -458,7 +481,11 @@ describe('the HTTP intake under attack', () => {
       let requests = 0;
       server.on('request', () => requests++);
       for (let index = 0; index < 6; index++) await hold(index < 3 ? '127.0.0.4' : '127.0.0.5', slowUpload);
-      await pollUntil(() => requests, (count) => count === 6, { what: 'six uploads under way' });
+      await pollUntil(
+        () => requests,
+        (count) => count === 6,
+        { what: 'six uploads under way' },
+      );
       expect(await closesWithin(openRaw(running.server.port, '127.0.0.6'), 10_000)).toBe(true);
       expect(held.map((connection) => connection.isClosed())).toEqual([false, false, false, false, false, false]);
     } finally {

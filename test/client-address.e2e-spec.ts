@@ -36,7 +36,10 @@ describe('client addresses behind a trusted proxy', () => {
     ['a chain ending with an untrusted hop', '203.0.113.7, 198.51.100.9:80', '198.51.100.9'],
   ])('stores an event forwarded for %s, with the bare address (or none)', async (_what, forwardedFor, address) => {
     const response = await uploadVia(forwardedFor);
-    expect({ status: response.status, body: response.body.status === 500 ? response.body : undefined }).toEqual({ status: 200, body: undefined });
+    expect({ status: response.status, body: response.body.status === 500 ? response.body : undefined }).toEqual({
+      status: 200,
+      body: undefined,
+    });
     const [result] = response.body.data.events;
     expect(result.result).toBe('stored');
     expect(await storedFrom('history_event', result.id)).toBe(address);

@@ -93,12 +93,18 @@ describe('console sign-in (session cookie)', () => {
       { field: 'secret', message: 'property secret should not exist' },
       { field: 'key', message: 'key must be an admin API key, as text of 1 to 1024 characters' },
     ]);
-    const tooLong = await request(server()).post('/api/session').send({ key: 'k'.repeat(5000) }).expect(400);
+    const tooLong = await request(server())
+      .post('/api/session')
+      .send({ key: 'k'.repeat(5000) })
+      .expect(400);
     expect(tooLong.body.errors).toEqual([{ field: 'key', message: 'key must be an admin API key, as text of 1 to 1024 characters' }]);
     await request(server()).post('/api/session').type('form').send(`key=${TEST_ADMIN_KEY}`).expect(415);
     await request(server()).post('/api/session').set('Content-Type', 'text/plain').send(TEST_ADMIN_KEY).expect(415);
     // Over ADMIN_BODY_LIMIT (16 KB): refused before it is parsed.
-    await request(server()).post('/api/session').send({ key: 'k'.repeat(20_000) }).expect(413);
+    await request(server())
+      .post('/api/session')
+      .send({ key: 'k'.repeat(20_000) })
+      .expect(413);
     const broken = await request(server()).post('/api/session').set('Content-Type', 'application/json').send('{"key":').expect(400);
     expect(broken.body.message).toContain('not valid JSON');
   });
@@ -140,7 +146,9 @@ describe('console sign-in (session cookie)', () => {
     await request(server()).get(`/api/events/${stored.id}/images/spot_pic/thumbnail`).set('Cookie', cookie).expect(200);
     await request(server()).delete('/api/session').set('Cookie', cookie).expect(403);
     const out = await request(server()).delete('/api/session').set('Cookie', cookie).set('X-SE3-Console', '1').expect(204);
-    expect(([] as string[]).concat(out.headers['set-cookie'])[0]).toMatch(/^se3_session=; Path=\/api; Max-Age=0; HttpOnly; SameSite=Strict/);
+    expect(([] as string[]).concat(out.headers['set-cookie'])[0]).toMatch(
+      /^se3_session=; Path=\/api; Max-Age=0; HttpOnly; SameSite=Strict/,
+    );
     await request(server()).get(`/api/events/${stored.id}/images/spot_pic/thumbnail`).set('Cookie', cookie).expect(401);
     await request(server()).get('/api/events').set('Cookie', cookie).expect(401);
   });
@@ -185,7 +193,7 @@ describe('thumbnails', () => {
     expect(first.headers['cache-control']).toBe('private, no-cache');
     const meta = await sharp(first.body as Buffer).metadata();
     expect(meta.format).toBe('webp');
-    expect(Math.max(meta.width!, meta.height!)).toBe(192);
+    expect(Math.max(meta.width, meta.height)).toBe(192);
     expect((first.body as Buffer).length).toBeLessThan(8_000);
     const [{ sha256 }] = await target.dataSource.query(
       `SELECT encode(sha256, 'hex') AS sha256 FROM history_event_image WHERE event_id = $1 AND kind = 'spot_pic'`,
@@ -196,14 +204,16 @@ describe('thumbnails', () => {
     expect(kept).toEqual([{ size: 192, content_type: 'image/webp' }]);
     await adminGet(target, path, { size: 192 }).set('If-None-Match', first.headers.etag).expect(304);
     const small = await adminGet(target, path, { size: 96 }).buffer(true).expect(200);
-    expect(Math.max((await sharp(small.body as Buffer).metadata()).width!, 1)).toBeLessThanOrEqual(96);
+    expect(Math.max((await sharp(small.body as Buffer).metadata()).width, 1)).toBeLessThanOrEqual(96);
   });
 
   it('makes the thumbnail again when the image bytes changed (another sha256)', async () => {
     const [stored] = await upload(target, { ...sampleEvent('snapcam-stranger-1001.json'), timestamp: 1602612099999 });
     const path = `/api/events/${stored.id}/images/spot_pic/thumbnail`;
     await adminGet(target, path).expect(200);
-    const png = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#336699' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
     await target.dataSource.query(
       `UPDATE history_event_image SET data = $2, sha256 = sha256($2), content_type = 'image/png' WHERE event_id = $1 AND kind = 'spot_pic'`,
       [stored.id, png],
@@ -221,7 +231,9 @@ describe('thumbnails', () => {
     const [stored] = await upload(target, { ...sampleEvent('snapcam-stranger-1001.json'), timestamp: 1602612088888 });
     await adminGet(target, `/api/events/${stored.id}/images/recognize_face/thumbnail`).expect(200);
     await target.dataSource.query(`DELETE FROM history_event_image WHERE event_id = $1 AND kind = 'recognize_face'`, [stored.id]);
-    expect(await target.dataSource.query(`SELECT 1 FROM event_image_thumbnail WHERE event_id = $1 AND kind = 'recognize_face'`, [stored.id])).toEqual([]);
+    expect(
+      await target.dataSource.query(`SELECT 1 FROM event_image_thumbnail WHERE event_id = $1 AND kind = 'recognize_face'`, [stored.id]),
+    ).toEqual([]);
     await adminGet(target, `/api/events/${stored.id}/images/recognize_face/thumbnail`).expect(404);
     await adminGet(target, `/api/events/${stored.id}/images/reg_pic/thumbnail`).expect(404);
     await adminGet(target, '/api/events/999999/images/spot_pic/thumbnail').expect(404);
@@ -274,7 +286,10 @@ describe('thumbnails', () => {
       content_type: 'image/webp',
       data_base64: (single.body as Buffer).toString('base64'),
     });
-    const made = await target.dataSource.query(`SELECT 1 FROM event_image_thumbnail WHERE event_id = $1 AND kind = 'spot_pic' AND size = 96`, [second.id]);
+    const made = await target.dataSource.query(
+      `SELECT 1 FROM event_image_thumbnail WHERE event_id = $1 AND kind = 'spot_pic' AND size = 96`,
+      [second.id],
+    );
     expect(made).toHaveLength(1);
     const bad = await adminGet(target, '/api/thumbnails', { images: `${first.id}:face` }).expect(400);
     expect(bad.body.errors[0].field).toBe('images');
@@ -283,7 +298,10 @@ describe('thumbnails', () => {
   });
 
   it('is rate-limited apart from the admin API (ADMIN_IMAGE_RATE_LIMIT_PER_MINUTE)', async () => {
-    const limited = await createTestApp({ ADMIN_RATE_LIMIT_PER_MINUTE: '3', ADMIN_IMAGE_RATE_LIMIT_PER_MINUTE: '5' }, { database: target.database });
+    const limited = await createTestApp(
+      { ADMIN_RATE_LIMIT_PER_MINUTE: '3', ADMIN_IMAGE_RATE_LIMIT_PER_MINUTE: '5' },
+      { database: target.database },
+    );
     try {
       const [stored] = await upload(limited, { ...sampleEvent('snapcam-stranger-1001.json'), timestamp: 1602612066666 });
       const thumbnail = () => adminGet(limited, `/api/events/${stored.id}/images/spot_pic/thumbnail`);
@@ -371,8 +389,16 @@ describe('live feed (server-sent events over LISTEN/NOTIFY)', () => {
     let storedId: string | undefined;
     const started = Date.now();
     const streams = Promise.all([
-      readStream(firstPort, auth, arrived(() => storedId)),
-      readStream(secondPort, auth, arrived(() => storedId)),
+      readStream(
+        firstPort,
+        auth,
+        arrived(() => storedId),
+      ),
+      readStream(
+        secondPort,
+        auth,
+        arrived(() => storedId),
+      ),
     ]);
     // Both streams are open (their first message is the retry hint) before the upload.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -382,7 +408,9 @@ describe('live feed (server-sent events over LISTEN/NOTIFY)', () => {
     expect(Date.now() - started).toBeLessThan(2_300);
     for (const stream of [onFirst, onSecond]) {
       expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-      const item = stream.messages.flatMap((message) => message.data.items ?? []).find((candidate: { id: string }) => candidate.id === stored.id);
+      const item = stream.messages
+        .flatMap((message) => message.data.items ?? [])
+        .find((candidate: { id: string }) => candidate.id === stored.id);
       expect(item).toMatchObject({
         id: stored.id,
         want_action: '1001',
@@ -396,16 +424,24 @@ describe('live feed (server-sent events over LISTEN/NOTIFY)', () => {
     const auth = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
     const stream = readStream(secondPort, auth, (messages) => messages.some((message) => message.event === 'quarantined'));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const [bad] = await upload(first, { ...eventOf({ timestamp: 1700000000000 }), ext_data: { ...eventOf({ timestamp: 1 }).ext_data, person_type: 9 } });
+    const [bad] = await upload(first, {
+      ...eventOf({ timestamp: 1700000000000 }),
+      ext_data: { ...eventOf({ timestamp: 1 }).ext_data, person_type: 9 },
+    });
     expect(bad.result).toBe('quarantined');
     const { messages } = await stream;
     expect(messages.find((message) => message.event === 'quarantined')!.data).toEqual({ ids: [bad.id] });
   });
 
-  it('ends a console session\'s stream at once when the session is signed out', async () => {
+  it("ends a console session's stream at once when the session is signed out", async () => {
     const signedIn = await request(first.app.getHttpServer()).post('/api/session').send({ key: TEST_ADMIN_KEY }).expect(200);
     const cookie = cookieOf(signedIn);
-    const stream = readStream(firstPort, { Cookie: cookie }, (messages) => messages.some((message) => message.event === 'signed-out'), 5_000);
+    const stream = readStream(
+      firstPort,
+      { Cookie: cookie },
+      (messages) => messages.some((message) => message.event === 'signed-out'),
+      5_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await request(first.app.getHttpServer()).delete('/api/session').set('Cookie', cookie).set('X-SE3-Console', '1').expect(204);
     const { messages } = await stream;
@@ -463,7 +499,10 @@ describe('the console files, at /console/', () => {
       expect(answer.body).toMatchObject({ status: expect.any(Number), errors: [] });
     }
     await request(server()).get('/docs-json').expect(200).expect('Content-Type', /json/);
-    await request(server()).get('/metrics').expect(200).expect('Content-Type', /text\/plain/);
+    await request(server())
+      .get('/metrics')
+      .expect(200)
+      .expect('Content-Type', /text\/plain/);
     const notFound = await request(server()).get('/nothing-here').expect(404);
     expect(notFound.body.status).toBe(404);
     expect(CONSOLE_DIST).toMatch(/web[/\\]dist$/);
@@ -495,7 +534,8 @@ describe('what the console reads besides the lists', () => {
     const [poor] = await upload(target, sampleEvent('snapcam-stranger-1001-poor-quality.json'));
     const page = await pollUntil(
       async () => (await adminGet(target, '/api/gallery/registrations').expect(200)).body,
-      (body: { items: { outcome: string; event: { id: string } }[] }) => body.items.length === 2 && body.items.every((item) => item.outcome !== 'pending'),
+      (body: { items: { outcome: string; event: { id: string } }[] }) =>
+        body.items.length === 2 && body.items.every((item) => item.outcome !== 'pending'),
       { what: 'both registrations handled' },
     );
     const byId = new Map(page.items.map((item: { event: { id: string } }) => [item.event.id, item]));

@@ -54,7 +54,8 @@ describeInBrowser(SUITE, () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(join(CONSOLE_DIST, 'index.html'))) throw new Error(`${CONSOLE_DIST} is missing: run "npm run build" first (npm test does)`);
+    if (!existsSync(join(CONSOLE_DIST, 'index.html')))
+      throw new Error(`${CONSOLE_DIST} is missing: run "npm run build" first (npm test does)`);
     receiver = new WebhookReceiver(() => 503);
     await receiver.listen();
     strict = await createTestApp({ IMAGE_MAX_BYTES: '20kb', HOOK_DISPATCHER_ENABLED: 'false' });
@@ -85,7 +86,9 @@ describeInBrowser(SUITE, () => {
     await page.getByLabel('Admin API key').fill(TEST_ADMIN_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Today', exact: true }).waitFor();
-    const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie');
+    const stored = await page.evaluate<string>(
+      'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie',
+    );
     expect(stored).not.toContain(TEST_ADMIN_KEY);
     expect(stored).not.toContain('se3_session');
     const [cookie] = await context.cookies(`${base}/api/events`);
@@ -103,9 +106,13 @@ describeInBrowser(SUITE, () => {
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(2_000);
     const thumbnail = card.locator('img');
-    await pollUntil(() => thumbnail.evaluate((img) => (img as unknown as LoadedImage).complete && (img as unknown as LoadedImage).naturalWidth), (width) => Number(width) > 0, {
-      what: 'the live card thumbnail loaded',
-    });
+    await pollUntil(
+      () => thumbnail.evaluate((img) => (img as unknown as LoadedImage).complete && (img as unknown as LoadedImage).naturalWidth),
+      (width) => Number(width) > 0,
+      {
+        what: 'the live card thumbnail loaded',
+      },
+    );
     expect(await thumbnail.getAttribute('src')).toBe(`/api/events/${stored.id}/images/recognize_face/thumbnail?size=192`);
   });
 
@@ -155,7 +162,10 @@ describeInBrowser(SUITE, () => {
     await page.goto(`${base}/console/problems`);
     const item = page.locator('.quarantine-item', { hasText: `#${quarantined.id}` });
     await item.waitFor();
-    await item.getByText(/over the limit of 20480/).first().waitFor();
+    await item
+      .getByText(/over the limit of 20480/)
+      .first()
+      .waitFor();
     await item.getByRole('button', { name: 'Replay' }).click();
     await item.getByText(/Replayed into event \d+/).waitFor();
     const [row] = await consoleApp.dataSource.query('SELECT replayed_event_id FROM quarantined_event WHERE id = $1', [quarantined.id]);
@@ -164,7 +174,8 @@ describeInBrowser(SUITE, () => {
 
   it('retries a dead hook', async () => {
     const dead = await pollUntil(
-      () => consoleApp.dataSource.query(`SELECT DISTINCT h.id FROM hook h JOIN hook_delivery d ON d.hook_seq = h.seq WHERE d.status = 'dead'`),
+      () =>
+        consoleApp.dataSource.query(`SELECT DISTINCT h.id FROM hook h JOIN hook_delivery d ON d.hook_seq = h.seq WHERE d.status = 'dead'`),
       (rows: { id: string }[]) => rows.length > 0,
       { what: 'a dead hook', timeoutMs: 20_000 },
     );
@@ -175,23 +186,35 @@ describeInBrowser(SUITE, () => {
     await hook.getByRole('button', { name: 'Retry' }).click();
     await page.getByText('The dead deliveries are pending again.').or(hook).first().waitFor();
     await pollUntil(
-      () => consoleApp.dataSource.query(`SELECT status FROM hook_delivery d JOIN hook h ON h.seq = d.hook_seq WHERE h.id = $1`, [dead[0].id]),
+      () =>
+        consoleApp.dataSource.query(`SELECT status FROM hook_delivery d JOIN hook h ON h.seq = d.hook_seq WHERE h.id = $1`, [dead[0].id]),
       (rows: { status: string }[]) => rows.every((delivery) => delivery.status === 'delivered'),
       { what: 'the retried hook delivered' },
     );
   });
 
   it('shows a differing copy of an event on the Problems page, side by side with the stored event, and says so in its detail', async () => {
-    const event: Record<string, any> = { ...sampleEvent('snapcam-stranger-1001.json'), identity_id: `conflict-${Date.now()}`, identity_name: 'Conflict Chen', timestamp: Date.now() - 120_000 };
+    const event: Record<string, any> = {
+      ...sampleEvent('snapcam-stranger-1001.json'),
+      identity_id: `conflict-${Date.now()}`,
+      identity_name: 'Conflict Chen',
+      timestamp: Date.now() - 120_000,
+    };
     const [stored] = await uploadTo(base, event);
     expect(stored.result).toBe('stored');
-    const otherFace = (await sharp({ create: { width: 48, height: 40, channels: 3, background: '#c33' } }).jpeg().toBuffer()).toString('base64');
+    const otherFace = (
+      await sharp({ create: { width: 48, height: 40, channels: 3, background: '#c33' } })
+        .jpeg()
+        .toBuffer()
+    ).toString('base64');
     const copy = { ...event, identity_name: 'Conflict Chen (renamed)', ext_data: { ...event.ext_data, recognize_face: otherFace } };
     const [answer] = (await uploadTo(base, copy)) as { id: string; result: string; conflict_id?: string }[];
     expect(answer).toMatchObject({ id: stored.id, result: 'conflict', conflict_id: expect.stringMatching(/^\d+$/) });
 
     await page.goto(`${base}/console/problems?tab=conflicts`);
-    const item = page.locator('.conflict-item').filter({ has: page.locator('strong', { hasText: new RegExp(`^#${answer.conflict_id}$`) }) });
+    const item = page
+      .locator('.conflict-item')
+      .filter({ has: page.locator('strong', { hasText: new RegExp(`^#${answer.conflict_id}$`) }) });
     await item.waitFor();
     expect((await item.locator('.diff-field').allTextContents()).sort()).toEqual(['ext_data.recognize_face', 'identity_name']);
     await item.getByText('Hook withheld').waitFor();
@@ -208,15 +231,30 @@ describeInBrowser(SUITE, () => {
     expect(await nameRow.getAttribute('class')).toContain('differs');
     expect(await nameRow.getByRole('cell').allTextContents()).toEqual(['"Conflict Chen"', '"Conflict Chen (renamed)"']);
     const faceRow = item.getByRole('row', { name: /ext_data\.recognize_face/ });
-    const widthOf = (name: string) => faceRow.getByRole('img', { name }).evaluate((img) => (img as unknown as LoadedImage).complete && (img as unknown as LoadedImage).naturalWidth);
-    await pollUntil(() => widthOf('Face crop of this copy'), (width) => width === 48, { what: "the copy's face crop, decoded from its payload" });
-    await pollUntil(() => widthOf('Face crop of the stored event'), (width) => Number(width) > 0, { what: "the stored event's face crop thumbnail" });
+    const widthOf = (name: string) =>
+      faceRow
+        .getByRole('img', { name })
+        .evaluate((img) => (img as unknown as LoadedImage).complete && (img as unknown as LoadedImage).naturalWidth);
+    await pollUntil(
+      () => widthOf('Face crop of this copy'),
+      (width) => width === 48,
+      { what: "the copy's face crop, decoded from its payload" },
+    );
+    await pollUntil(
+      () => widthOf('Face crop of the stored event'),
+      (width) => Number(width) > 0,
+      { what: "the stored event's face crop thumbnail" },
+    );
 
     // The stored event's detail tells of the copy and leads back to it.
     await item.getByRole('link', { name: `#${stored.id}` }).click();
     const drawer = page.getByRole('dialog');
     await drawer.getByText('Conflicting copies').waitFor();
-    await drawer.getByText('Later copies of this event arrived with other content: 1, differing in ext_data.recognize_face, identity_name. They were not stored.').waitFor();
+    await drawer
+      .getByText(
+        'Later copies of this event arrived with other content: 1, differing in ext_data.recognize_face, identity_name. They were not stored.',
+      )
+      .waitFor();
     await drawer.getByRole('link', { name: /Compare them/ }).click();
     await page.getByText(`Only the copies of event ${stored.id}.`).waitFor();
     await item.waitFor();
@@ -225,9 +263,18 @@ describeInBrowser(SUITE, () => {
 
   it('loads further conflicts as the end of the list scrolls into view', async () => {
     const employee = sampleEvent('gate-employee.json');
-    const event = { ...employee, reg_pic: '', identity_id: `scroll-${Date.now()}`, timestamp: Date.now() - 180_000, ext_data: { ...employee.ext_data, spot_pic: '', recognize_face: '' } };
+    const event = {
+      ...employee,
+      reg_pic: '',
+      identity_id: `scroll-${Date.now()}`,
+      timestamp: Date.now() - 180_000,
+      ext_data: { ...employee.ext_data, spot_pic: '', recognize_face: '' },
+    };
     // One batch: the first is stored, each later one (another name) is a conflict of it.
-    const answers = await uploadTo(base, [event, ...Array.from({ length: 55 }, (_, index) => ({ ...event, identity_name: `Scroll copy ${index}` }))]);
+    const answers = await uploadTo(base, [
+      event,
+      ...Array.from({ length: 55 }, (_, index) => ({ ...event, identity_name: `Scroll copy ${index}` })),
+    ]);
     expect(answers.filter((answer) => answer.result === 'conflict')).toHaveLength(55);
     await page.goto(`${base}/console/problems?tab=conflicts&event_id=${answers[0].id}`);
     const items = page.locator('.conflict-item');
@@ -261,8 +308,11 @@ describeInBrowser(SUITE, () => {
 
   it('signs out: the images are unreachable afterwards', async () => {
     await page.goto(`${base}/console/events`);
-    const [{ id }] = await consoleApp.dataSource.query(`SELECT event_id AS id FROM history_event_image WHERE kind = 'spot_pic' AND byte_size > 0 LIMIT 1`);
-    const status = (url: string) => page.evaluate<number>(`fetch(${JSON.stringify(url)}, { cache: 'no-store' }).then((response) => response.status)`);
+    const [{ id }] = await consoleApp.dataSource.query(
+      `SELECT event_id AS id FROM history_event_image WHERE kind = 'spot_pic' AND byte_size > 0 LIMIT 1`,
+    );
+    const status = (url: string) =>
+      page.evaluate<number>(`fetch(${JSON.stringify(url)}, { cache: 'no-store' }).then((response) => response.status)`);
     const image = `/api/events/${id}/images/spot_pic`;
     const thumbnail = `${image}/thumbnail?size=192`;
     expect(await status(image)).toBe(200);

@@ -6,7 +6,11 @@ import { sampleEvent } from './support/samples';
 import { ServiceProcess } from './support/service-process';
 
 const until = (what: string, check: () => Promise<boolean>) =>
-  pollUntil(() => check().catch(() => false), (done) => done, { timeoutMs: 30_000, intervalMs: 100, what });
+  pollUntil(
+    () => check().catch(() => false),
+    (done) => done,
+    { timeoutMs: 30_000, intervalMs: 100, what },
+  );
 
 describe('a database outage under load', () => {
   let setup: ServiceOnOwnPostgres;

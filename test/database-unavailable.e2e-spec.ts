@@ -32,7 +32,9 @@ const disconnect = (client: Client, role: string) =>
   client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
 
 const uploadOne = (target: TestApp) =>
-  request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(eventOf({ timestamp: nextTimestamp() }));
+  request(target.app.getHttpServer())
+    .post(HISTORY_EVENT_PATH)
+    .send(eventOf({ timestamp: nextTimestamp() }));
 
 describe('database unavailable: every class is 503 with Retry-After, readiness false without names', () => {
   const role = `se3_role_${randomBytes(4).toString('hex')}`;
@@ -207,7 +209,11 @@ describe('statements held too long: statement_timeout, lock_timeout and ADMIN_QU
           ['/api/devices', {}],
         ] as const) {
           const response = await adminGet(target, path, query);
-          expect({ path, status: response.status, retryAfter: response.headers['retry-after'] }).toEqual({ path, status: 503, retryAfter: '5' });
+          expect({ path, status: response.status, retryAfter: response.headers['retry-after'] }).toEqual({
+            path,
+            status: 503,
+            retryAfter: '5',
+          });
           expect(response.body.message).toMatch(/^the query took longer than ADMIN_QUERY_TIMEOUT \(100ms\): narrow it/);
         }
       } finally {

@@ -45,7 +45,12 @@ describe('entityRowsSql: what the one-statement writes send', () => {
 
   it('sends a property left undefined as DEFAULT, and null as NULL', async () => {
     const params = new SqlParameters();
-    const sql = entityRowsSql(dataSource, ProbeRowEntity, [probe(1), probe(2, { note: null, addedLater: 3 }), probe(3, { note: 'set' })], params);
+    const sql = entityRowsSql(
+      dataSource,
+      ProbeRowEntity,
+      [probe(1), probe(2, { note: null, addedLater: 3 }), probe(3, { note: 'set' })],
+      params,
+    );
     expect(sql.rows[0]).toEqual(['$1::integer', 'DEFAULT', 'DEFAULT']);
     // NULL in a NOT NULL column would fail the whole statement: a 500 for every upload.
     await dataSource.query(`INSERT INTO ${sql.table} (${sql.columns.join(', ')}) VALUES ${tuples(sql.rows)}`, params.values);
@@ -80,14 +85,16 @@ describe('entityRowsSql: what the one-statement writes send', () => {
 
   it('stores an event whose outbox rows leave their defaulted columns unset (created_at, fanned_out)', async () => {
     const repository = new HistoryEventRepository(dataSource);
-    const [row] = await newEventRows([freshEvent('snapcam-stranger-1001.json')], { eventStored: true });
+    const [row] = newEventRows([freshEvent('snapcam-stranger-1001.json')], { eventStored: true });
     for (const hook of row.hooks) {
       delete (hook as Partial<HookEntity>).createdAt;
       delete (hook as Partial<HookEntity>).fannedOut;
     }
     const written = await repository.insertNew([row], []);
     expect(written).toHaveLength(1);
-    const hooks = await dataSource.query('SELECT type, fanned_out, created_at FROM hook WHERE event_id = $1 ORDER BY type', [written[0].id]);
+    const hooks = await dataSource.query('SELECT type, fanned_out, created_at FROM hook WHERE event_id = $1 ORDER BY type', [
+      written[0].id,
+    ]);
     expect(hooks.map((hook: { type: string; fanned_out: boolean }) => [hook.type, hook.fanned_out])).toEqual([
       ['event.stored', false],
       ['stranger.registration', false],
@@ -97,7 +104,7 @@ describe('entityRowsSql: what the one-statement writes send', () => {
 
   it('writes the largest upload (100 events, every field, unknown keys, FIQA objects, three images, two hooks each) in one statement', async () => {
     const repository = new HistoryEventRepository(dataSource);
-    const rows = await newEventRows(largestBatch(), { eventStored: true });
+    const rows = newEventRows(largestBatch(), { eventStored: true });
     const statements = repository.newRowsStatements(rows, []);
     expect(statements).toHaveLength(1);
     const parameters = statements[0].params.values.length;
@@ -117,7 +124,7 @@ describe('entityRowsSql: what the one-statement writes send', () => {
   it('splits a write that would pass the parameter ceiling into statements of whole events, each under it, storing every event', async () => {
     const repository = new HistoryEventRepository(dataSource);
     const events = Array.from({ length: 12 }, () => largestBatch()).flat();
-    const rows = await newEventRows(events, { eventStored: true });
+    const rows = newEventRows(events, { eventStored: true });
     const statements = repository.newRowsStatements(rows, []);
     expect(statements.length).toBeGreaterThan(1);
     for (const statement of statements) expect(statement.params.values.length).toBeLessThanOrEqual(MAX_PARAMETERS);
@@ -142,13 +149,18 @@ function largestBatch(): Record<string, any>[] {
 }
 
 /** The rows the ingest writes for these events (parsed and mapped as an upload's are). */
-async function newEventRows(events: Record<string, any>[], hookOptions: { eventStored: boolean }): Promise<NewEventRows[]> {
+function newEventRows(events: Record<string, any>[], hookOptions: { eventStored: boolean }): NewEventRows[] {
   const receipt: Receipt = { receivedAt: new Date(), receivedFrom: '127.0.0.1' };
   return events.map((raw) => {
     const outcome = parseHistoryEvent(raw, { imageMaxBytes: 5 * 1024 * 1024, maxDepth: 32 });
     if (!outcome.valid) throw new Error(`the sample is not valid: ${JSON.stringify(outcome.errors)}`);
     const event = toHistoryEventEntity(outcome.event, receipt);
-    return { key: event.dedupKey, event, ...toHistoryEventDetails(outcome.event), hooks: toHookEntities(outcome.event, receipt.receivedAt, hookOptions) };
+    return {
+      key: event.dedupKey,
+      event,
+      ...toHistoryEventDetails(outcome.event),
+      hooks: toHookEntities(outcome.event, receipt.receivedAt, hookOptions),
+    };
   });
 }
 

@@ -29,7 +29,10 @@ describe('a copy of a stored event with the same dedup key but other content (a 
   });
 
   const post = async (body: unknown): Promise<Answer[]> => {
-    const response = await request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(body as object).expect(200);
+    const response = await request(target.app.getHttpServer())
+      .post(HISTORY_EVENT_PATH)
+      .send(body as object)
+      .expect(200);
     return response.body.data.events;
   };
   const rowCounts = async () => ({
@@ -66,7 +69,12 @@ describe('a copy of a stored event with the same dedup key but other content (a 
 
     const copy = { ...clone(event), want_action: '1001' };
     const [answer] = await post(copy);
-    expect(answer).toEqual({ id: stored.id, result: 'conflict', conflict_id: expect.stringMatching(/^\d+$/), differences: ['want_action'] });
+    expect(answer).toEqual({
+      id: stored.id,
+      result: 'conflict',
+      conflict_id: expect.stringMatching(/^\d+$/),
+      differences: ['want_action'],
+    });
     // Nothing acknowledged is lost: the copy is committed before the 200; no event, image or hook is added.
     expect(await rowCounts()).toEqual({ ...before, conflicts: before.conflicts + 1 });
     expect(await metric('conflict')).toBe(conflictsBefore + 1);
@@ -223,7 +231,8 @@ describe('a copy of a stored event with the same dedup key but other content (a 
     const ids = answers.map((answer) => answer.conflict_id).reverse();
     const first = (await adminGet(target, '/api/conflicts', { event_id: stored.id, limit: 2 }).expect(200)).body;
     expect(first.items.map((item: { id: string }) => item.id)).toEqual(ids.slice(0, 2));
-    const second = (await adminGet(target, '/api/conflicts', { event_id: stored.id, limit: 2, cursor: first.next_cursor }).expect(200)).body;
+    const second = (await adminGet(target, '/api/conflicts', { event_id: stored.id, limit: 2, cursor: first.next_cursor }).expect(200))
+      .body;
     expect(second).toEqual({ items: [expect.objectContaining({ id: ids[2] })], next_cursor: null });
 
     expect((await adminGet(target, '/api/conflicts/999999').expect(404)).body).toEqual({

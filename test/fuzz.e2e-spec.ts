@@ -56,7 +56,21 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Keys PostgreSQL cannot store (a NUL, unpaired surrogates), and keys that look like paths or prototypes. */
 const hostileKey: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('\u0000', 'x\u0000y', '\ud800', 'x\udfff', '\udc00\ud800', '\u0000\ud83d', '\ufffd', '', ' ', 'a.b', '[0]', '\\u0000', '__proto__'),
+  fc.constantFrom(
+    '\u0000',
+    'x\u0000y',
+    '\ud800',
+    'x\udfff',
+    '\udc00\ud800',
+    '\u0000\ud83d',
+    '\ufffd',
+    '',
+    ' ',
+    'a.b',
+    '[0]',
+    '\\u0000',
+    '__proto__',
+  ),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.string({ unit: fc.constantFrom('\u0000', '\ud800', '\udc00', '\ud83d\ude00', 'a', '.', '[', '"', '\r\n'), maxLength: 8 }),
 );
@@ -106,7 +120,11 @@ const mutatedBody: fc.Arbitrary<Mutated> = fc
         return { text: bytes, contentType: 'application/json', note: 'invalid UTF-8' };
       }
       case 3:
-        return { text: '', contentType: ['application/json', 'application/x-www-form-urlencoded', 'text/plain'][extraSeed % 3], note: 'empty body' };
+        return {
+          text: '',
+          contentType: ['application/json', 'application/x-www-form-urlencoded', 'text/plain'][extraSeed % 3],
+          note: 'empty body',
+        };
       case 4:
         return {
           text: JSON.stringify(event),
@@ -122,12 +140,19 @@ const mutatedBody: fc.Arbitrary<Mutated> = fc
         return { text: JSON.stringify(event), contentType: 'application/json', note: 'prototype keys' };
       case 10:
         setAt(event, [...objectPath, key], value);
-        return { text: JSON.stringify(event), contentType: 'application/json', note: `key ${JSON.stringify(key)} in ${objectPath.join('.')}` };
+        return {
+          text: JSON.stringify(event),
+          contentType: 'application/json',
+          note: `key ${JSON.stringify(key)} in ${objectPath.join('.')}`,
+        };
       case 11: {
         if (extraSeed % 2) setAt(event, [...objectPath, key], value);
         else setAt(event, path, value);
         const body = Object.entries(formFields(event))
-          .map(([name, text]) => `${encodeURIComponent(name.replace(/[\ud800-\udfff]/g, '?'))}=${encodeURIComponent(text.replace(/[\ud800-\udfff]/g, '?'))}`)
+          .map(
+            ([name, text]) =>
+              `${encodeURIComponent(name.replace(/[\ud800-\udfff]/g, '?'))}=${encodeURIComponent(text.replace(/[\ud800-\udfff]/g, '?'))}`,
+          )
           .join('&');
         // A NUL and an unpaired surrogate written as percent escapes: %00, and the UTF-8 of a surrogate.
         const text = `${body}&${['x%00', '%ED%A0%80', 'ext_data%00'][extraSeed % 3]}=${extraSeed % 2 ? '%00' : '1'}`;
@@ -154,7 +179,18 @@ const mutatedBody: fc.Arbitrary<Mutated> = fc
 /** X-Forwarded-For values as proxies and clients write them, and garbage (only what a header can carry). */
 const forwardedFor: fc.Arbitrary<string | undefined> = fc.oneof(
   fc.constant(undefined),
-  fc.constantFrom('10.1.2.3', '10.1.2.3:1234', 'unknown', '[::1]', '[2001:db8::1]:443', 'fe80::1%eth0', '::ffff:1.2.3.4', '1.2.3.4, 10.0.0.1:80', '_hidden', ''),
+  fc.constantFrom(
+    '10.1.2.3',
+    '10.1.2.3:1234',
+    'unknown',
+    '[::1]',
+    '[2001:db8::1]:443',
+    'fe80::1%eth0',
+    '::ffff:1.2.3.4',
+    '1.2.3.4, 10.0.0.1:80',
+    '_hidden',
+    '',
+  ),
   fc.string({ unit: fc.constantFrom(...'0123456789abcdef:.[]%, unknow-'.split('')), maxLength: 48 }),
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 64 }),
 );
@@ -227,7 +263,12 @@ describe('fuzzing the upload route', () => {
     )
     .map(({ sample, person_type, extra, ...fields }) => {
       const event = fresh(sample);
-      Object.assign(event, { identity_id: fields.identity_id, identity_name: fields.identity_name, score: fields.score, want_action: fields.want_action });
+      Object.assign(event, {
+        identity_id: fields.identity_id,
+        identity_name: fields.identity_name,
+        score: fields.score,
+        want_action: fields.want_action,
+      });
       event.ext_data.dev_sno = fields.dev_sno;
       if (person_type === undefined) delete event.ext_data.person_type;
       else event.ext_data.person_type = person_type;

@@ -67,10 +67,22 @@ describe('the gallery, fed by the want_action hooks', () => {
 
     const detail = await get(target, `/api/identities/${identity.id}`).expect(200);
     expect(detail.body.faces).toEqual([
-      expect.objectContaining({ image_kind: 'recognize_face', content_type: 'image/jpeg', event_id: stored.id, hook_id: hookId, replaced_at: null }),
+      expect.objectContaining({
+        image_kind: 'recognize_face',
+        content_type: 'image/jpeg',
+        event_id: stored.id,
+        hook_id: hookId,
+        replaced_at: null,
+      }),
     ]);
     expect(detail.body.history).toEqual([
-      expect.objectContaining({ hook_id: hookId, hook_type: 'stranger.registration', event_id: stored.id, outcome: 'registered', reason: null }),
+      expect.objectContaining({
+        hook_id: hookId,
+        hook_type: 'stranger.registration',
+        event_id: stored.id,
+        outcome: 'registered',
+        reason: null,
+      }),
     ]);
 
     const face = await get(target, identity.face_url).expect(200);
@@ -132,7 +144,14 @@ describe('the gallery, fed by the want_action hooks', () => {
     // The same hook handled again (an at-least-once redelivery) changes nothing.
     const [firstHook] = await hookIdsOf(target.dataSource, one.id);
     const message = (await target.dataSource.query(`SELECT "payload" FROM "hook" WHERE "id" = $1`, [firstHook]))[0].payload;
-    const redelivered = { ...message, id: firstHook, type: 'stranger.registration', event_id: one.id, created_at: '', images: [] } as HookMessage;
+    const redelivered = {
+      ...message,
+      id: firstHook,
+      type: 'stranger.registration',
+      event_id: one.id,
+      created_at: '',
+      images: [],
+    } as HookMessage;
     await target.app.get(EventEmitter2).emitAsync('stranger.registration', redelivered);
     const detail = (await get(target, `/api/identities/${identities[0].id}`).expect(200)).body;
     expect(detail.faces).toHaveLength(1);
@@ -185,9 +204,9 @@ describe('the gallery, fed by the want_action hooks', () => {
   it('counts a gallery delivery done only when the handler succeeds: a failing handler is retried', async () => {
     const events = target.app.get(EventEmitter2);
     let failures = 0;
-    const failOnce = async () => {
-      if (failures++ === 0) throw new Error('gallery storage unavailable');
-    };
+    const failOnce = (): Promise<void> => (failures++ === 0 ? Promise.reject(new Error('gallery storage unavailable')) : Promise.resolve());
+    // The gallery subscriber emits with emitAsync, which awaits a listener's promise: its rejection is the failure under test.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
     events.on('gallery.update', failOnce);
     try {
       const update = sampleEvent('gallery-update-1002.json');
@@ -205,6 +224,7 @@ describe('the gallery, fed by the want_action hooks', () => {
       });
       expect((await get(target, '/api/identities?identity_id=handler-fails-once').expect(200)).body.items).toHaveLength(1);
     } finally {
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the listener added above
       events.off('gallery.update', failOnce);
     }
   });
@@ -246,7 +266,9 @@ describe('overlapping attempts at one gallery hook (a timed-out delivery still r
 
   /** The message the dispatcher would deliver for the hook of an event. */
   async function messageOf(eventId: string): Promise<HookMessage> {
-    const [hook] = await target.dataSource.query(`SELECT "id", "type", "created_at", "payload" FROM "hook" WHERE "event_id" = $1`, [eventId]);
+    const [hook] = await target.dataSource.query(`SELECT "id", "type", "created_at", "payload" FROM "hook" WHERE "event_id" = $1`, [
+      eventId,
+    ]);
     return toHookMessage({ id: hook.id, type: hook.type, eventId, createdAt: hook.created_at, payload: hook.payload }, [], '');
   }
 

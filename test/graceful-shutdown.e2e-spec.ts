@@ -2,8 +2,9 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { runBoxes } from './support/box-client';
+import { BoxRun, runBoxes } from './support/box-client';
 import { freePort } from './support/free-port';
+import { pollUntil } from './support/poll';
 import { sampleEvent } from './support/samples';
 import { ServiceProcess, startService } from './support/service-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -31,6 +32,7 @@ describe('a rolling restart under load (SIGTERM, then a new instance on the same
     const first = await startService(env);
     services.push(first);
     const template = sampleEvent('seed-example.json');
+    const progress: BoxRun = { acknowledged: new Set(), statuses: new Map() };
     const load = runBoxes({
       baseUrl: () => `http://127.0.0.1:${port}`,
       boxes: 8,
@@ -38,9 +40,16 @@ describe('a rolling restart under load (SIGTERM, then a new instance on the same
       firstTimestamp: 1_660_000_000_000,
       event: (timestamp) => ({ ...template, timestamp }),
       retryDelayMs: 50,
+      run: progress,
     });
 
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The restart happens under load: an eighth of the events acknowledged, the rest still to come.
+    await pollUntil(
+      () => progress.acknowledged.size,
+      (acknowledged) => acknowledged >= 40,
+      { what: '40 acknowledged events before the SIGTERM' },
+    );
+    const acknowledgedBeforeRestart = progress.acknowledged.size;
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('HTTP server closed: no request in flight');
@@ -48,6 +57,8 @@ describe('a rolling restart under load (SIGTERM, then a new instance on the same
 
     const run = await load;
     expect(run.acknowledged.size).toBe(320);
+    // The restart was under load, not after it: events were still to come at the SIGTERM.
+    expect(acknowledgedBeforeRestart).toBeLessThan(320);
     expect([...run.statuses.keys()].filter((status) => status !== 200 && status !== 0 && status !== 503)).toEqual([]);
 
     const client = new Client({ connectionString: database.url });

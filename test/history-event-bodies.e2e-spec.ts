@@ -92,7 +92,10 @@ describe('HistoryEvent upload bodies', () => {
       ['an empty batch', () => upload().type('json').send('[]'), 400, /1 to 100 events/],
       [
         'JSON nested 10,000 levels deep',
-        () => upload().type('json').send('{"a":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}'),
+        () =>
+          upload()
+            .type('json')
+            .send('{"a":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}'),
         400,
         /nested deeper than 32 levels/,
       ],
@@ -104,22 +107,23 @@ describe('HistoryEvent upload bodies', () => {
       ],
       [
         'a multipart body that ends in the middle of a part',
-        () => upload().set('Content-Type', 'multipart/form-data; boundary=X').send('--X\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue'),
+        () =>
+          upload()
+            .set('Content-Type', 'multipart/form-data; boundary=X')
+            .send('--X\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue'),
         400,
         /the multipart body cannot be read: Unexpected end of form/,
       ],
       ['text/plain', () => upload().set('Content-Type', 'text/plain').send('{}'), 415, /Content-Type must be/],
       ['no Content-Type', () => upload().send(Buffer.from('{}')), 415, /Content-Type must be/],
       ['application/xml', () => upload().set('Content-Type', 'application/xml').send('<e/>'), 415, /Content-Type/],
-      [
-        'an unknown charset',
-        () => upload().set('Content-Type', 'application/json; charset=klingon').send('{}'),
-        415,
-        /charset/,
-      ],
+      ['an unknown charset', () => upload().set('Content-Type', 'application/json; charset=klingon').send('{}'), 415, /charset/],
       [
         'a body over BODY_LIMIT',
-        () => upload(small).type('json').send(JSON.stringify({ ...freshEvent('seed-example.json'), padding: 'x'.repeat(300_000) })),
+        () =>
+          upload(small)
+            .type('json')
+            .send(JSON.stringify({ ...freshEvent('seed-example.json'), padding: 'x'.repeat(300_000) })),
         413,
         /larger than the limit of 262144 bytes \(BODY_LIMIT\)/,
       ],

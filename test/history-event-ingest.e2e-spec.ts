@@ -85,10 +85,7 @@ describe('POST /EventServer/api/HistoryEvent', () => {
     const { body } = await post(target, original).expect(200);
     const id = (body as IngestAnswer).data.events[0].id;
 
-    const rows = await target.dataSource.query(
-      'SELECT * FROM history_event_fiqa WHERE event_id = $1 ORDER BY source',
-      [id],
-    );
+    const rows = await target.dataSource.query('SELECT * FROM history_event_fiqa WHERE event_id = $1 ORDER BY source', [id]);
     expect(rows.map((row: { source: string }) => row.source)).toEqual(['box', 'grab']);
     const [box, grab] = rows;
     // Only the verdict, which the list shows and filters on, has a column; the rest is read from raw.
@@ -169,10 +166,9 @@ describe('POST /EventServer/api/HistoryEvent', () => {
       expect(results.filter((result) => result.result === 'stored')).toHaveLength(1);
       expect(results.filter((result) => result.result === 'duplicate')).toHaveLength(19);
       expect(new Set(results.map((result) => result.id)).size).toBe(1);
-      const [{ count }] = await target.dataSource.query(
-        'SELECT count(*)::int AS count FROM history_event WHERE timestamp_ms = $1',
-        [original.timestamp],
-      );
+      const [{ count }] = await target.dataSource.query('SELECT count(*)::int AS count FROM history_event WHERE timestamp_ms = $1', [
+        original.timestamp,
+      ]);
       expect(count).toBe(1);
     });
 
@@ -236,9 +232,10 @@ describe('POST /EventServer/api/HistoryEvent', () => {
     });
 
     it('quarantines the bad event of a batch and stores the others', async () => {
-      const [good, bad, alsoGood] = readSample<Record<string, any>[]>('batch-of-3.json').map(
-        (event): Record<string, any> => ({ ...event, timestamp: event.timestamp + 20_000 }),
-      );
+      const [good, bad, alsoGood] = readSample<Record<string, any>[]>('batch-of-3.json').map((event): Record<string, any> => ({
+        ...event,
+        timestamp: event.timestamp + 20_000,
+      }));
       delete bad.ext_data.ep_id;
       const { body } = await post(target, [good, bad, alsoGood]).expect(200);
       const results = (body as IngestAnswer).data.events;

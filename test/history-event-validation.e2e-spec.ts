@@ -105,12 +105,7 @@ describe('HistoryEvent validation', () => {
         /not an image/,
       ],
       ['reg_pic has a malformed data URL', (e) => (e.reg_pic = `data:image/png,${png1x1}`), 'reg_pic', /data: prefix/],
-      [
-        'an unknown top-level key named like an ext_data image holds a NUL',
-        (e) => (e.spot_pic = 'a\u0000b'),
-        'spot_pic',
-        /NUL/,
-      ],
+      ['an unknown top-level key named like an ext_data image holds a NUL', (e) => (e.spot_pic = 'a\u0000b'), 'spot_pic', /NUL/],
       [
         'an unknown key holds an unpaired surrogate',
         (e) => (e.ext_data.note = 'broken \ud800 text'),
@@ -158,8 +153,14 @@ describe('HistoryEvent validation', () => {
       ['images left out', (e) => (delete e.reg_pic, delete e.ext_data.spot_pic, delete e.ext_data.recognize_face)],
       ['FIQA objects of other device modes ({})', (e) => (e.ext_data.grab_fiqa_info = e.ext_data.box_fiqa_info = {})],
       ['null inside a FIQA object', (e) => (e.ext_data.grab_fiqa_info.age = null)],
-      ['unknown keys at the top, in ext_data and in FIQA', (e) => ((e.api = { v: [1, 'two', null] }), (e.ext_data.temperature = 36.6), (e.ext_data.box_fiqa_info.mask = true))],
-      ['keys named __proto__ and constructor', (e) => (Object.defineProperty(e, '__proto__', { value: { polluted: 1 }, enumerable: true }), (e.ext_data.constructor = 'x'))],
+      [
+        'unknown keys at the top, in ext_data and in FIQA',
+        (e) => ((e.api = { v: [1, 'two', null] }), (e.ext_data.temperature = 36.6), (e.ext_data.box_fiqa_info.mask = true)),
+      ],
+      [
+        'keys named __proto__ and constructor',
+        (e) => (Object.defineProperty(e, '__proto__', { value: { polluted: 1 }, enumerable: true }), (e.ext_data.constructor = 'x')),
+      ],
       ['a PNG face', (e) => (e.ext_data.recognize_face = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64'))],
       ['identity_name in Chinese with an emoji', (e) => (e.identity_name = '张三 🙂')],
     ];
@@ -182,10 +183,9 @@ describe('HistoryEvent validation', () => {
       const second = await resultOf(target, event);
       expect(second).toEqual(first);
 
-      const [row] = await target.dataSource.query(
-        'SELECT payload, format, errors, dev_sno FROM quarantined_event WHERE id = $1',
-        [first.id],
-      );
+      const [row] = await target.dataSource.query('SELECT payload, format, errors, dev_sno FROM quarantined_event WHERE id = $1', [
+        first.id,
+      ]);
       expect(JSON.parse(row.payload)).toEqual(event);
       expect(row.format).toBe('json');
       expect(row.errors).toEqual(first.errors);
@@ -198,9 +198,7 @@ describe('HistoryEvent validation', () => {
       event.ext_data.dev_sno = 'box\u0000';
       const result = await resultOf(target, event);
       expect(result.result).toBe('quarantined');
-      const [row] = await target.dataSource.query('SELECT payload, dev_sno FROM quarantined_event WHERE id = $1', [
-        result.id,
-      ]);
+      const [row] = await target.dataSource.query('SELECT payload, dev_sno FROM quarantined_event WHERE id = $1', [result.id]);
       expect(JSON.parse(row.payload)).toEqual(event);
       expect(row.dev_sno).toBeNull();
     });

@@ -3,9 +3,7 @@ import { readSample } from './support/samples';
 import { createTestApp, TestApp } from './support/test-app';
 
 const hooksOf = (target: TestApp, eventId: string) =>
-  target.dataSource.query('SELECT id, type, ordering_key, payload, fanned_out FROM hook WHERE event_id = $1 ORDER BY seq', [
-    eventId,
-  ]);
+  target.dataSource.query('SELECT id, type, ordering_key, payload, fanned_out FROM hook WHERE event_id = $1 ORDER BY seq', [eventId]);
 
 describe('the hook outbox, written with the event', () => {
   let target: TestApp;

@@ -58,7 +58,10 @@ describeWithBroker('AMQP delivery (RabbitMQ)', () => {
     ]);
     const hookIds = await Promise.all(results.map(async ({ id }) => (await hookIdsOf(target.dataSource, id))[0]));
     for (const { id } of results) {
-      const [delivery] = await pollUntil(() => amqpDeliveries(target, id), (rows) => rows[0]?.status === 'delivered');
+      const [delivery] = await pollUntil(
+        () => amqpDeliveries(target, id),
+        (rows) => rows[0]?.status === 'delivered',
+      );
       expect(delivery).toMatchObject({ subscriber: `amqp:${new URL(proxy.url()).host}/%2F/${exchange}`, attempts: 1 });
     }
 
@@ -81,15 +84,22 @@ describeWithBroker('AMQP delivery (RabbitMQ)', () => {
     const before = sampleEvent('gallery-update-1002.json');
     before.timestamp += 1;
     const [first] = await upload(target, before);
-    await pollUntil(() => amqpDeliveries(target, first.id), (rows) => rows[0]?.status === 'delivered');
+    await pollUntil(
+      () => amqpDeliveries(target, first.id),
+      (rows) => rows[0]?.status === 'delivered',
+    );
     expect(proxy.cut()).toBeGreaterThan(0);
 
     const after = sampleEvent('gallery-update-1002.json');
     after.timestamp += 2;
     const [second] = await upload(target, after);
-    const [delivery] = await pollUntil(() => amqpDeliveries(target, second.id), (rows) => rows[0]?.status === 'delivered', {
-      what: 'delivery after the connection was cut',
-    });
+    const [delivery] = await pollUntil(
+      () => amqpDeliveries(target, second.id),
+      (rows) => rows[0]?.status === 'delivered',
+      {
+        what: 'delivery after the connection was cut',
+      },
+    );
     expect(delivery.status).toBe('delivered');
 
     const ids = [...(await hookIdsOf(target.dataSource, first.id)), ...(await hookIdsOf(target.dataSource, second.id))];

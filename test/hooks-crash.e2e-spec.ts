@@ -86,13 +86,20 @@ describe('hooks survive a crash of the service (SIGKILL)', () => {
     await receiver.listen(port);
     const second = await startService(serviceEnv(port));
     try {
-      const [accepted] = await pollUntil(() => receiver.accepted(), (requests) => requests.length > 0, {
-        what: 'the delivery after the restart',
-      });
+      const [accepted] = await pollUntil(
+        () => receiver.accepted(),
+        (requests) => requests.length > 0,
+        {
+          what: 'the delivery after the restart',
+        },
+      );
       expect(accepted.headers['webhook-id']).toBe(hookId);
       expect(verifyStandardWebhook(TEST_WEBHOOK_SECRET, accepted.headers, accepted.body)).toBe(true);
       expect(JSON.parse(accepted.body)).toMatchObject({ id: hookId, type: 'stranger.registration', event_id: stored.id });
-      const [state] = await pollUntil(() => webhookStates(database), (states) => states[0]?.status === 'delivered');
+      const [state] = await pollUntil(
+        () => webhookStates(database),
+        (states) => states[0]?.status === 'delivered',
+      );
       expect(state.hook_id).toBe(hookId);
     } finally {
       second.child.kill('SIGTERM');
@@ -106,7 +113,11 @@ describe('hooks survive a crash of the service (SIGKILL)', () => {
     const env = serviceEnv(port, { HOOK_DELIVERY_TIMEOUT: '1s' });
     const first = await startService(env);
     const [stored] = await upload(`http://127.0.0.1:${first.port}`, readSample('gallery-update-1002.json'));
-    await pollUntil(() => receiver.received, (requests) => requests.length > 0, { what: 'the first attempt' });
+    await pollUntil(
+      () => receiver.received,
+      (requests) => requests.length > 0,
+      { what: 'the first attempt' },
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const [claimed] = await webhookStates(database);
@@ -115,10 +126,14 @@ describe('hooks survive a crash of the service (SIGKILL)', () => {
     receiver.answer = () => 204;
     const second = await startService(env);
     try {
-      const [state] = await pollUntil(() => webhookStates(database), (states) => states[0]?.status === 'delivered', {
-        timeoutMs: 30_000,
-        what: 'the delivery after the lease',
-      });
+      const [state] = await pollUntil(
+        () => webhookStates(database),
+        (states) => states[0]?.status === 'delivered',
+        {
+          timeoutMs: 30_000,
+          what: 'the delivery after the lease',
+        },
+      );
       expect(state.attempts).toBe(2);
       const [hookId] = await hookIds(database);
       expect(receiver.received.map((request) => request.headers['webhook-id'])).toEqual([hookId, hookId]);

@@ -93,8 +93,18 @@ describe('webhook delivery', () => {
       },
       fiqa: { result: true, fails: [] },
       images: [
-        { kind: 'spot_pic', url: `/api/events/${stored.id}/images/spot_pic`, content_type: 'image/jpeg', byte_size: byteSize(sample.ext_data.spot_pic) },
-        { kind: 'recognize_face', url: `/api/events/${stored.id}/images/recognize_face`, content_type: 'image/jpeg', byte_size: byteSize(sample.ext_data.recognize_face) },
+        {
+          kind: 'spot_pic',
+          url: `/api/events/${stored.id}/images/spot_pic`,
+          content_type: 'image/jpeg',
+          byte_size: byteSize(sample.ext_data.spot_pic),
+        },
+        {
+          kind: 'recognize_face',
+          url: `/api/events/${stored.id}/images/recognize_face`,
+          content_type: 'image/jpeg',
+          byte_size: byteSize(sample.ext_data.recognize_face),
+        },
       ],
     });
 
@@ -162,7 +172,10 @@ describe('webhook delivery', () => {
     const [replay] = await upload(target, event);
     expect(replay).toEqual({ id: first.id, result: 'duplicate' });
     const [hookId] = await hookIdsOf(target.dataSource, first.id);
-    await pollUntil(() => webhookDeliveries(target, first.id), (rows) => rows[0]?.status === 'delivered');
+    await pollUntil(
+      () => webhookDeliveries(target, first.id),
+      (rows) => rows[0]?.status === 'delivered',
+    );
     await upload(target, event);
     expect(await hookIdsOf(target.dataSource, first.id)).toEqual([hookId]);
     expect(receiver.received.filter((received) => received.headers['webhook-id'] === hookId)).toHaveLength(1);
@@ -183,9 +196,7 @@ describe('webhook delivery', () => {
       (rows) => hookIds.every((hookId) => rows.some((row) => row.hook_id === hookId && row.status === 'delivered')),
       { what: 'four deliveries' },
     );
-    const arrivals = receiver.received
-      .map((received) => String(received.headers['webhook-id']))
-      .filter((id) => hookIds.includes(id));
+    const arrivals = receiver.received.map((received) => String(received.headers['webhook-id'])).filter((id) => hookIds.includes(id));
     const ordered = arrivals.filter((id) => hookIds.slice(0, 3).includes(id));
     expect(ordered).toEqual([hookIds[0], hookIds[0], hookIds[0], hookIds[1], hookIds[2]]);
     expect(arrivals.filter((id) => id === hookIds[3])).toHaveLength(1);
@@ -195,7 +206,9 @@ describe('webhook delivery', () => {
     const all: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: request.Response = await admin(target).get(`/api/hooks?limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      const page: request.Response = await admin(target)
+        .get(`/api/hooks?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
       all.push(...page.body.items.map((hook: { id: string }) => hook.id));
       cursor = page.body.next_cursor;
     } while (cursor);
@@ -228,7 +241,10 @@ describe('webhook delivery with HOOK_INLINE_IMAGES', () => {
   it('puts the images in the message as base64, with absolute links', async () => {
     const sample = readSample<Record<string, any>>('gallery-update-1002.json');
     const [stored] = await upload(target, sample);
-    await pollUntil(() => receiver.accepted(), (accepted) => accepted.length === 1);
+    await pollUntil(
+      () => receiver.accepted(),
+      (accepted) => accepted.length === 1,
+    );
     const message = JSON.parse(receiver.accepted()[0].body);
     expect(message.images.map((image: { kind: string; url: string }) => [image.kind, image.url])).toEqual([
       ['reg_pic', `https://se3.example.com/api/events/${stored.id}/images/reg_pic`],
@@ -253,7 +269,11 @@ describe('webhook delivery at shutdown', () => {
     const { dataSource } = target;
     try {
       const [stored] = await upload(target, readSample('gallery-update-1002.json'));
-      await pollUntil(() => receiver.received, (requests) => requests.length === 1, { what: 'the attempt under way' });
+      await pollUntil(
+        () => receiver.received,
+        (requests) => requests.length === 1,
+        { what: 'the attempt under way' },
+      );
       // Closing while the receiver has not answered yet: the delivery is finished and recorded first.
       const closing = target.app.close();
       answer(200);
@@ -279,14 +299,20 @@ describe('a delivery whose every attempt was cut short', () => {
     const target = await createTestApp({ ...QUICK_HOOKS, HOOK_WEBHOOK_URLS: receiver.url, HOOK_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
     try {
       const [stored] = await upload(target, galleryUpdate('cut-short', 1_700_000_200_000));
-      await pollUntil(() => webhookDeliveries(target, stored.id), (rows) => rows[0]?.status === 'delivered');
+      await pollUntil(
+        () => webhookDeliveries(target, stored.id),
+        (rows) => rows[0]?.status === 'delivered',
+      );
       // As if all six attempts (the first and five retries) had been claimed by instances that died, the last lease over.
       await target.dataSource.query(
         `UPDATE "hook_delivery" SET "status" = 'pending', "attempts" = 6, "claimed_until" = now() - interval '1 second',
                 "claim_token" = gen_random_uuid(), "next_attempt_at" = now() - interval '1 minute'
           WHERE "subscriber" LIKE 'webhook:%'`,
       );
-      const [dead] = await pollUntil(() => webhookDeliveries(target, stored.id), (rows) => rows[0]?.status === 'dead');
+      const [dead] = await pollUntil(
+        () => webhookDeliveries(target, stored.id),
+        (rows) => rows[0]?.status === 'dead',
+      );
       expect(dead).toMatchObject({ attempts: 7, last_error: 'the last attempt never finished (the instance attempting it stopped)' });
       expect(receiver.received).toHaveLength(1);
     } finally {
@@ -317,7 +343,11 @@ describe('waking the dispatcher', () => {
       );
       const [stored] = await upload(target, galleryUpdate('woken', 1_700_000_300_000));
       const [hookId] = await hookIdsOf(target.dataSource, stored.id);
-      await pollUntil(() => receiver.accepted(), (accepted) => accepted.length === 1, { timeoutMs: 10_000 });
+      await pollUntil(
+        () => receiver.accepted(),
+        (accepted) => accepted.length === 1,
+        { timeoutMs: 10_000 },
+      );
       expect(receiver.accepted()[0].headers['webhook-id']).toBe(hookId);
     } finally {
       await target.close();

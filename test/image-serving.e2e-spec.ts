@@ -22,7 +22,11 @@ describe('images: data URL prefixes and how the bytes are served', () => {
     await target.close();
   });
 
-  const upload = (body: unknown) => request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(body as object).expect(200);
+  const upload = (body: unknown) =>
+    request(target.app.getHttpServer())
+      .post(HISTORY_EVENT_PATH)
+      .send(body as object)
+      .expect(200);
   const jpegBase64 = (): string => sampleEvent('gate-employee.json').ext_data.spot_pic;
 
   it.each([
@@ -36,7 +40,9 @@ describe('images: data URL prefixes and how the bytes are served', () => {
     else event.ext_data[field.slice('ext_data.'.length)] = prefix + jpegBase64();
     const response = await upload([freshEvent(), event]);
     expect(response.body.data.events.map((result: { result: string }) => result.result)).toEqual(['stored', 'quarantined']);
-    expect(response.body.data.events[1].errors).toEqual([{ field, message: expect.stringMatching(/data: prefix other than data:image\//) }]);
+    expect(response.body.data.events[1].errors).toEqual([
+      { field, message: expect.stringMatching(/data: prefix other than data:image\//) },
+    ]);
   });
 
   it('stores data:image/jpg;base64, (as boxes write it) and gives it back verbatim', async () => {

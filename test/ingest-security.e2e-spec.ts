@@ -32,7 +32,12 @@ describe('ingest security', () => {
 
       it('refuses an upload without a token or with a wrong one, with 401, and stores nothing', async () => {
         const before = (await target.dataSource.query('SELECT count(*)::int AS n FROM history_event'))[0].n;
-        for (const attempt of [post(path), post(`${path}/wrong-token-0123456789`), post(`${path}?token=${TOKEN}x`), post(path).set('X-Ingest-Token', 'nope')]) {
+        for (const attempt of [
+          post(path),
+          post(`${path}/wrong-token-0123456789`),
+          post(`${path}?token=${TOKEN}x`),
+          post(path).set('X-Ingest-Token', 'nope'),
+        ]) {
           const response = await attempt.expect(401);
           expect(response.body).toEqual({
             status: 401,

@@ -55,7 +55,12 @@ describe('text fields of 4,096 characters', () => {
   const eventWith = (sample: string, texts: Texts, timestamp: number): Record<string, any> => {
     const event = readSample<Record<string, any>>(sample);
     Object.assign(event, { identity_id: texts.identity_id, identity_name: texts.identity_name, group_name: texts.group_name, timestamp });
-    Object.assign(event.ext_data, { dev_sno: texts.dev_sno, ep_id: texts.ep_id, device_ip: texts.device_ip, device_type: texts.device_type });
+    Object.assign(event.ext_data, {
+      dev_sno: texts.dev_sno,
+      ep_id: texts.ep_id,
+      device_ip: texts.device_ip,
+      device_type: texts.device_type,
+    });
     return event;
   };
   const eventA = eventWith('snapcam-stranger-1001.json', a, T0);
@@ -71,18 +76,23 @@ describe('text fields of 4,096 characters', () => {
   });
 
   it('are longer than a btree index entry holds, so the test means something', async () => {
-    await expect(
-      target.dataSource.query(`SELECT count(*) FROM (VALUES ($1::text)) AS v(x) GROUP BY x`, [b.dev_sno]),
-    ).resolves.toHaveLength(1);
+    await expect(target.dataSource.query(`SELECT count(*) FROM (VALUES ($1::text)) AS v(x) GROUP BY x`, [b.dev_sno])).resolves.toHaveLength(
+      1,
+    );
     await target.dataSource.query('CREATE TABLE plain_btree (x text PRIMARY KEY)');
     for (const value of [b.dev_sno, a.dev_sno, a.identity_name]) {
-      await expect(target.dataSource.query('INSERT INTO plain_btree VALUES ($1)', [value])).rejects.toThrow(/index row (size .* exceeds|requires .* maximum size)/);
+      await expect(target.dataSource.query('INSERT INTO plain_btree VALUES ($1)', [value])).rejects.toThrow(
+        /index row (size .* exceeds|requires .* maximum size)/,
+      );
     }
   });
 
   it('are stored, and a replay is recognised', async () => {
     const response = await request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send([eventA, eventB]);
-    expect({ status: response.status, body: response.status === 200 ? undefined : response.body }).toEqual({ status: 200, body: undefined });
+    expect({ status: response.status, body: response.status === 200 ? undefined : response.body }).toEqual({
+      status: 200,
+      body: undefined,
+    });
     expect(response.body.data.events.map((result: { result: string }) => result.result)).toEqual(['stored', 'stored']);
     ids = response.body.data.events.map((result: { id: string }) => result.id);
     const again = await request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send([eventA, eventB]).expect(200);
@@ -99,7 +109,11 @@ describe('text fields of 4,096 characters', () => {
     ] as const) {
       for (const filter of ['dev_sno', 'ep_id', 'identity_id', 'group_name', 'device_ip', 'device_type'] as const) {
         const response = await adminGet(target, '/api/events', { [filter]: texts[filter], count: 'true' });
-        expect({ filter, status: response.status, ids: response.body.items?.map((item: { id: string }) => item.id) }).toEqual({ filter, status: 200, ids: [id] });
+        expect({ filter, status: response.status, ids: response.body.items?.map((item: { id: string }) => item.id) }).toEqual({
+          filter,
+          status: 200,
+          ids: [id],
+        });
       }
       const byName = await adminGet(target, '/api/events', { identity_name: texts.identity_name.slice(500, 700) }).expect(200);
       expect(byName.body.items.map((item: { id: string }) => item.id)).toEqual([id]);
@@ -109,16 +123,26 @@ describe('text fields of 4,096 characters', () => {
   });
 
   const summary = async (groupBy: string) =>
-    (await adminGet(target, '/api/events/summary', { from: '2024-07-01T00:00:00Z', to: '2024-07-02T00:00:00Z', group_by: groupBy }).expect(200)).body
-      .buckets;
+    (
+      await adminGet(target, '/api/events/summary', { from: '2024-07-01T00:00:00Z', to: '2024-07-02T00:00:00Z', group_by: groupBy }).expect(
+        200,
+      )
+    ).body.buckets;
 
   const devicesAndSummaries = async () => {
     const devices = (await adminGet(target, '/api/devices').expect(200)).body.items;
     expect(
-      devices.map((box: { dev_sno: string; edge_points: { ep_id: string; device_ip: string; device_type: string; event_count: number }[] }) => ({
-        dev_sno: box.dev_sno,
-        edge_points: box.edge_points.map(({ ep_id, device_ip, device_type, event_count }) => ({ ep_id, device_ip, device_type, event_count })),
-      })),
+      devices.map(
+        (box: { dev_sno: string; edge_points: { ep_id: string; device_ip: string; device_type: string; event_count: number }[] }) => ({
+          dev_sno: box.dev_sno,
+          edge_points: box.edge_points.map(({ ep_id, device_ip, device_type, event_count }) => ({
+            ep_id,
+            device_ip,
+            device_type,
+            event_count,
+          })),
+        }),
+      ),
     ).toEqual(
       [a, b]
         .map((texts) => ({
@@ -128,7 +152,9 @@ describe('text fields of 4,096 characters', () => {
         .sort((x, y) => (x.dev_sno < y.dev_sno ? -1 : 1)),
     );
     for (const dimension of ['dev_sno', 'ep_id', 'device_type'] as const) {
-      expect(await summary(dimension)).toEqual([{ start: '2024-07-01T00:00:00+00:00', total: 2, counts: { [a[dimension]]: 1, [b[dimension]]: 1 } }]);
+      expect(await summary(dimension)).toEqual([
+        { start: '2024-07-01T00:00:00+00:00', total: 2, counts: { [a[dimension]]: 1, [b[dimension]]: 1 } },
+      ]);
     }
   };
 

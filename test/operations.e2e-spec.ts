@@ -57,7 +57,12 @@ describe('operations', () => {
       await request(server).post(HISTORY_EVENT_PATH).send([stored, freshEvent(), quarantined]).expect(200);
       await request(server).post(HISTORY_EVENT_PATH).send(stored).expect(200);
 
-      const text = (await request(server).get('/metrics').expect(200).expect('Content-Type', /text\/plain/)).text;
+      const text = (
+        await request(server)
+          .get('/metrics')
+          .expect(200)
+          .expect('Content-Type', /text\/plain/)
+      ).text;
       expect(metricValue(text, 'se3_ingest_events_total{result="stored",device_type="1",person_type="4"}')).toBe(1);
       expect(metricValue(text, 'se3_ingest_events_total{result="stored",device_type="0",person_type="1"}')).toBe(1);
       expect(metricValue(text, 'se3_ingest_events_total{result="duplicate",device_type="1",person_type="4"}')).toBe(1);
@@ -87,7 +92,10 @@ describe('operations', () => {
       const strict = await createTestApp({ INVALID_EVENT_POLICY: 'reject' });
       try {
         const server = strict.app.getHttpServer();
-        await request(server).post(HISTORY_EVENT_PATH).send([freshEvent(), { ...freshEvent(), score: 'x' }]).expect(400);
+        await request(server)
+          .post(HISTORY_EVENT_PATH)
+          .send([freshEvent(), { ...freshEvent(), score: 'x' }])
+          .expect(400);
         const text = (await request(server).get('/metrics').expect(200)).text;
         expect(metricValue(text, 'se3_ingest_events_total{result="rejected",device_type="0",person_type="1"}')).toBe(2);
         expect(metricValue(text, 'se3_ingest_request_duration_seconds_count{status="4xx"}')).toBe(1);

@@ -5,8 +5,7 @@ import { pollUntil } from './support/poll';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 /** Resolves with 'stopped', or with 'hung' when the stop takes longer than 5 s. */
-const stopWithin5s = (listener: PgListener) =>
-  Promise.race([listener.stop().then(() => 'stopped'), sleep(5_000).then(() => 'hung')]);
+const stopWithin5s = (listener: PgListener) => Promise.race([listener.stop().then(() => 'stopped'), sleep(5_000).then(() => 'hung')]);
 
 describe('PgListener', () => {
   let database: TestDatabase;
@@ -41,12 +40,24 @@ describe('PgListener', () => {
     try {
       const notify = (payload: string) => admin.query(`SELECT pg_notify('se3_test_channel', $1)`, [payload]);
       const listeners = async () =>
-        (await admin.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'se3 test listener' AND datname = current_database()`)).rows;
+        (
+          await admin.query(
+            `SELECT pid FROM pg_stat_activity WHERE application_name = 'se3 test listener' AND datname = current_database()`,
+          )
+        ).rows;
       await pollUntil(listeners, (rows) => rows.length === 1, { what: 'the listener connected' });
-      await pollUntil(async () => (await notify('first'), heard), (payloads) => payloads.includes('first'), { what: 'the first notification' });
+      await pollUntil(
+        async () => (await notify('first'), heard),
+        (payloads) => payloads.includes('first'),
+        { what: 'the first notification' },
+      );
       const [{ pid }] = await listeners();
       await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-      await pollUntil(async () => (await notify('second'), heard), (payloads) => payloads.includes('second'), { what: 'a notification after the loss' });
+      await pollUntil(
+        async () => (await notify('second'), heard),
+        (payloads) => payloads.includes('second'),
+        { what: 'a notification after the loss' },
+      );
     } finally {
       await admin.end();
       expect(await stopWithin5s(started)).toBe('stopped');

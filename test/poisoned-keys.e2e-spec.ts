@@ -34,8 +34,16 @@ describe('keys holding a NUL or an unpaired surrogate', () => {
     ['at the top level', (event, key) => (event[key] = 1), (visible) => visible],
     ['in ext_data', (event, key) => (event.ext_data[key] = 'a'), (visible) => `ext_data.${visible}`],
     ['in grab_fiqa_info', (event, key) => (event.ext_data.grab_fiqa_info[key] = 2), (visible) => `ext_data.grab_fiqa_info.${visible}`],
-    ['in box_fiqa_info.info', (event, key) => (event.ext_data.box_fiqa_info.info = { [key]: true }), (visible) => `ext_data.box_fiqa_info.info.${visible}`],
-    ['in a nested unknown field', (event, key) => (event.vendor = { list: [{ deep: { [key]: null } }] }), (visible) => `vendor.list[0].deep.${visible}`],
+    [
+      'in box_fiqa_info.info',
+      (event, key) => (event.ext_data.box_fiqa_info.info = { [key]: true }),
+      (visible) => `ext_data.box_fiqa_info.info.${visible}`,
+    ],
+    [
+      'in a nested unknown field',
+      (event, key) => (event.vendor = { list: [{ deep: { [key]: null } }] }),
+      (visible) => `vendor.list[0].deep.${visible}`,
+    ],
   ];
   const keys: [string, string, string][] = [
     ['a NUL', nul, 'x\\u0000y'],
@@ -45,30 +53,47 @@ describe('keys holding a NUL or an unpaired surrogate', () => {
     keys.map(([what, key, visible]) => [`${what} ${where}`, poison, key, path(visible)] as const),
   );
 
-  it.each(cases)('a key with %s: the valid events of the batch are stored, the poisoned one quarantined', async (_what, poison, key, field) => {
-    const poisoned = freshEvent();
-    poison(poisoned, key);
-    const batch = [freshEvent(), poisoned, freshEvent()];
-    const response = await upload().type('json').send(JSON.stringify(batch));
-    expect({ status: response.status, body: response.status === 200 ? undefined : response.body }).toEqual({ status: 200, body: undefined });
-    const results: Result[] = response.body.data.events;
-    expect(results.map((result) => result.result)).toEqual(['stored', 'quarantined', 'stored']);
-    expect(results[1].errors).toEqual([{ field, message: expect.stringMatching(/^the key contains (a NUL character|an unpaired surrogate)/) }]);
+  it.each(cases)(
+    'a key with %s: the valid events of the batch are stored, the poisoned one quarantined',
+    async (_what, poison, key, field) => {
+      const poisoned = freshEvent();
+      poison(poisoned, key);
+      const batch = [freshEvent(), poisoned, freshEvent()];
+      const response = await upload().type('json').send(JSON.stringify(batch));
+      expect({ status: response.status, body: response.status === 200 ? undefined : response.body }).toEqual({
+        status: 200,
+        body: undefined,
+      });
+      const results: Result[] = response.body.data.events;
+      expect(results.map((result) => result.result)).toEqual(['stored', 'quarantined', 'stored']);
+      expect(results[1].errors).toEqual([
+        { field, message: expect.stringMatching(/^the key contains (a NUL character|an unpaired surrogate)/) },
+      ]);
 
-    // Kept as sent: the key comes back exactly, through the admin API.
-    const detail = await adminGet(target, `/api/quarantine/${results[1].id}`).expect(200);
-    expect(detail.body.event).toEqual(JSON.parse(JSON.stringify(poisoned)));
-    expect(detail.body.errors).toEqual(results[1].errors);
-    // The same poisoned event again is the same quarantined event.
-    const again = await upload().type('json').send(JSON.stringify([poisoned])).expect(200);
-    expect(again.body.data.events[0]).toMatchObject({ id: results[1].id, result: 'quarantined' });
-  });
+      // Kept as sent: the key comes back exactly, through the admin API.
+      const detail = await adminGet(target, `/api/quarantine/${results[1].id}`).expect(200);
+      expect(detail.body.event).toEqual(JSON.parse(JSON.stringify(poisoned)));
+      expect(detail.body.errors).toEqual(results[1].errors);
+      // The same poisoned event again is the same quarantined event.
+      const again = await upload()
+        .type('json')
+        .send(JSON.stringify([poisoned]))
+        .expect(200);
+      expect(again.body.data.events[0]).toMatchObject({ id: results[1].id, result: 'quarantined' });
+    },
+  );
 
   it('a value with a NUL next to a key with one: both named', async () => {
     const poisoned = freshEvent();
     poisoned.ext_data[nul] = 'a\u0000b';
-    const response = await upload().type('json').send(JSON.stringify([freshEvent(), poisoned])).expect(200);
-    expect(response.body.data.events[1].errors.map((error: { field: string }) => error.field).sort()).toEqual(['ext_data.x\\u0000y', 'ext_data.x\\u0000y']);
+    const response = await upload()
+      .type('json')
+      .send(JSON.stringify([freshEvent(), poisoned]))
+      .expect(200);
+    expect(response.body.data.events[1].errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'ext_data.x\\u0000y',
+      'ext_data.x\\u0000y',
+    ]);
     expect(response.body.data.events[1].errors.map((error: { message: string }) => error.message).join(' ')).not.toContain('\u0000');
   });
 
@@ -128,7 +153,10 @@ describe('keys holding a NUL or an unpaired surrogate', () => {
     try {
       const poisoned = freshEvent();
       poisoned.ext_data[lone] = 1;
-      const response = await request(strict.app.getHttpServer()).post(HISTORY_EVENT_PATH).type('json').send(JSON.stringify([freshEvent(), poisoned]));
+      const response = await request(strict.app.getHttpServer())
+        .post(HISTORY_EVENT_PATH)
+        .type('json')
+        .send(JSON.stringify([freshEvent(), poisoned]));
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([{ field: '[1].ext_data.x\\ud800y', message: expect.stringMatching(/unpaired surrogate/) }]);
     } finally {
@@ -159,7 +187,12 @@ describe('events whose bytes are not valid UTF-8', () => {
     const [before, after] = JSON.stringify(event).split('@@');
     return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
   };
-  const batchOf = (events: Buffer[]) => Buffer.concat([Buffer.from('['), ...events.flatMap((event, index) => (index ? [Buffer.from(', '), event] : [event])), Buffer.from(']')]);
+  const batchOf = (events: Buffer[]) =>
+    Buffer.concat([
+      Buffer.from('['),
+      ...events.flatMap((event, index) => (index ? [Buffer.from(', '), event] : [event])),
+      Buffer.from(']'),
+    ]);
   // serialize: supertest would send a Buffer given with a JSON type as {"type":"Buffer",...}.
   const post = (body: Buffer) =>
     request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).set('Content-Type', 'application/json').serialize(asIs).send(body);
@@ -171,7 +204,9 @@ describe('events whose bytes are not valid UTF-8', () => {
     const response = await post(batchOf([valid, gbk, Buffer.from(JSON.stringify(freshEvent()))])).expect(200);
     const results: Result[] = response.body.data.events;
     expect(results.map((result) => result.result)).toEqual(['stored', 'quarantined', 'stored']);
-    expect(results[1].errors).toEqual([{ field: 'identity_name', message: expect.stringMatching(/^identity_name is not valid UTF-8 as sent/) }]);
+    expect(results[1].errors).toEqual([
+      { field: 'identity_name', message: expect.stringMatching(/^identity_name is not valid UTF-8 as sent/) },
+    ]);
     const detail = await adminGet(target, `/api/quarantine/${results[1].id}`).expect(200);
     expect(Buffer.from(detail.body.raw_bytes_base64, 'base64')).toEqual(gbk);
     expect(detail.body.event.identity_name).toMatch(/^Li \ufffd/);

@@ -5,8 +5,6 @@ import { freshEvent } from './support/samples';
 import { countRows } from './support/stored-events';
 import { createTestApp, TestApp } from './support/test-app';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 describe('retention', () => {
   let target: TestApp;
   const ids: Record<string, string> = {};

@@ -25,17 +25,108 @@ export interface SeedResult {
 }
 
 const FIRST_NAMES = [
-  'Tom', 'Anna', 'Lukas', 'Mia', 'Jonas', 'Lea', 'Felix', 'Emma', 'Paul', 'Sofia', 'Ben', 'Hannah', 'Noah', 'Lina',
-  'Elias', 'Marie', 'Leon', 'Clara', 'Finn', 'Ida', 'Wei', 'Li', 'Hiroshi', 'Yuki', 'Carlos', 'Lucía', 'Ahmed',
-  'Fatima', 'Olivia', 'James', 'Amelia', 'Oliver', 'Chloé', 'Łukasz', 'Zofia', 'Mateo', 'Aisha', 'Ravi', 'Priya', 'Sven',
+  'Tom',
+  'Anna',
+  'Lukas',
+  'Mia',
+  'Jonas',
+  'Lea',
+  'Felix',
+  'Emma',
+  'Paul',
+  'Sofia',
+  'Ben',
+  'Hannah',
+  'Noah',
+  'Lina',
+  'Elias',
+  'Marie',
+  'Leon',
+  'Clara',
+  'Finn',
+  'Ida',
+  'Wei',
+  'Li',
+  'Hiroshi',
+  'Yuki',
+  'Carlos',
+  'Lucía',
+  'Ahmed',
+  'Fatima',
+  'Olivia',
+  'James',
+  'Amelia',
+  'Oliver',
+  'Chloé',
+  'Łukasz',
+  'Zofia',
+  'Mateo',
+  'Aisha',
+  'Ravi',
+  'Priya',
+  'Sven',
 ];
 const LAST_NAMES = [
-  'Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Hoffmann', 'Schulz', 'Koch',
-  'Richter', 'Klein', 'Wolf', 'Schröder', 'Neumann', 'Schwarz', 'Zimmermann', 'Braun', 'Krüger', 'Hofmann', 'Hartmann',
-  'Lange', 'Schmitt', 'Werner', 'Krause', 'Meier', 'Lehmann', 'Wang', 'Zhang', 'Chen', 'Tanaka', 'Suzuki', 'García',
-  'Martínez', 'Rossi', 'Dubois', 'Nowak', 'Kowalski', 'Smith', 'Johnson', 'Brown', 'Khan', 'Singh', 'Patel', 'Silva',
-  'Santos', 'Andersson', 'Nielsen', 'Jensen', 'Novák', 'Horváth', 'Popescu', 'Ivanova', 'Yılmaz', "O'Brien", 'Murphy',
-  'Kim', 'Park', 'Nguyen',
+  'Müller',
+  'Schmidt',
+  'Schneider',
+  'Fischer',
+  'Weber',
+  'Meyer',
+  'Wagner',
+  'Becker',
+  'Hoffmann',
+  'Schulz',
+  'Koch',
+  'Richter',
+  'Klein',
+  'Wolf',
+  'Schröder',
+  'Neumann',
+  'Schwarz',
+  'Zimmermann',
+  'Braun',
+  'Krüger',
+  'Hofmann',
+  'Hartmann',
+  'Lange',
+  'Schmitt',
+  'Werner',
+  'Krause',
+  'Meier',
+  'Lehmann',
+  'Wang',
+  'Zhang',
+  'Chen',
+  'Tanaka',
+  'Suzuki',
+  'García',
+  'Martínez',
+  'Rossi',
+  'Dubois',
+  'Nowak',
+  'Kowalski',
+  'Smith',
+  'Johnson',
+  'Brown',
+  'Khan',
+  'Singh',
+  'Patel',
+  'Silva',
+  'Santos',
+  'Andersson',
+  'Nielsen',
+  'Jensen',
+  'Novák',
+  'Horváth',
+  'Popescu',
+  'Ivanova',
+  'Yılmaz',
+  "O'Brien",
+  'Murphy',
+  'Kim',
+  'Park',
+  'Nguyen',
 ];
 /** Who is registered, and as what: staff are employees (1), then visitors (2), VIPs (5), a watch list (3). */
 const GROUPS = [
@@ -79,10 +170,14 @@ function repositoryRoot(): string {
 function sampleImages(): { face: Buffer; scene: Buffer } {
   const sample = join(repositoryRoot(), 'test', 'fixtures', 'samples', 'gate-employee.json');
   if (existsSync(sample)) {
-    const event = JSON.parse(readFileSync(sample, 'utf8'));
+    const event = JSON.parse(readFileSync(sample, 'utf8')) as { ext_data: { recognize_face: string; spot_pic: string } };
     return { face: Buffer.from(event.ext_data.recognize_face, 'base64'), scene: Buffer.from(event.ext_data.spot_pic, 'base64') };
   }
-  const jpeg = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(2048, 0x20), Buffer.from('ffd9', 'hex')]);
+  const jpeg = Buffer.concat([
+    Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'),
+    Buffer.alloc(2048, 0x20),
+    Buffer.from('ffd9', 'hex'),
+  ]);
   return { face: jpeg, scene: jpeg };
 }
 
@@ -111,9 +206,9 @@ export async function seedEvents(dataSource: DataSource, options: SeedOptions): 
   try {
     await createSeedTables(runner, prng(SITE_SEED));
     const images = sampleImages();
-    const [{ base }] = await runner.query(
+    const [{ base }] = (await runner.query(
       `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('history_event', 'id')::regclass), 0)::bigint AS base`,
-    );
+    )) as { base: string }[];
     const random = prng(seed + Number(base));
     let seeded = 0;
     let quarantined = 0;
@@ -133,7 +228,16 @@ export async function seedEvents(dataSource: DataSource, options: SeedOptions): 
       log('folding did not settle (uploads in flight?): the service folds them within seconds');
     }
     log('analysing the tables');
-    for (const table of ['history_event', 'history_event_ext_data', 'history_event_fiqa', 'history_event_image', 'edge_point', 'event_count_slot', 'event_count_value', 'quarantined_event']) {
+    for (const table of [
+      'history_event',
+      'history_event_ext_data',
+      'history_event_fiqa',
+      'history_event_image',
+      'edge_point',
+      'event_count_slot',
+      'event_count_value',
+      'quarantined_event',
+    ]) {
       await runner.query(`VACUUM (ANALYZE) ${table}`);
     }
     return { events: seeded, quarantined, milliseconds: Date.now() - started };
@@ -149,7 +253,12 @@ async function createSeedTables(runner: QueryRunner, random: () => number): Prom
     const edgePointCount = 1 + Math.floor(random() * 6);
     for (let point = 0; point < edgePointCount; point++) {
       const deviceIp = `192.168.${box + 1}.${101 + point}`;
-      edgePoints.push({ devSno, epId: `${devSno}__${deviceIp}`, deviceIp, deviceType: DEVICE_TYPES[Math.floor(random() * DEVICE_TYPES.length)] });
+      edgePoints.push({
+        devSno,
+        epId: `${devSno}__${deviceIp}`,
+        deviceIp,
+        deviceType: DEVICE_TYPES[Math.floor(random() * DEVICE_TYPES.length)],
+      });
     }
   }
   const people: { identityId: string; name: string; group: string; personType: number }[] = [];
@@ -164,7 +273,12 @@ async function createSeedTables(runner: QueryRunner, random: () => number): Prom
     `CREATE TEMP TABLE seed_edge_point AS
        SELECT (n - 1)::int AS n, dev_sno, ep_id, device_ip, device_type
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(dev_sno, ep_id, device_ip, device_type, n)`,
-    [edgePoints.map((p) => p.devSno), edgePoints.map((p) => p.epId), edgePoints.map((p) => p.deviceIp), edgePoints.map((p) => p.deviceType)],
+    [
+      edgePoints.map((p) => p.devSno),
+      edgePoints.map((p) => p.epId),
+      edgePoints.map((p) => p.deviceIp),
+      edgePoints.map((p) => p.deviceType),
+    ],
   );
   await runner.query(
     `CREATE TEMP TABLE seed_person AS
@@ -180,7 +294,13 @@ async function createSeedTables(runner: QueryRunner, random: () => number): Prom
 }
 
 /** One chunk of events, generated and inserted by one statement. */
-async function insertChunk(runner: QueryRunner, count: number, start: Date, end: Date, images: { face: Buffer; scene: Buffer }): Promise<void> {
+async function insertChunk(
+  runner: QueryRunner,
+  count: number,
+  start: Date,
+  end: Date,
+  images: { face: Buffer; scene: Buffer },
+): Promise<void> {
   const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
   await runner.query(
     `WITH drawn AS MATERIALIZED (
@@ -310,14 +430,26 @@ async function insertQuarantined(runner: QueryRunner, count: number, random: () 
       ? [{ field: 'ext_data.person_type', message: 'person_type must be one of 1, 2, 3, 4, 5' }]
       : [{ field: 'timestamp', message: 'timestamp must be a whole number of epoch milliseconds' }];
     const payload = JSON.stringify(event);
-    return { payload, key: createHash('sha256').update(payload).digest().subarray(0, 16), errors: JSON.stringify(errors), devSno, at: new Date(timestamp) };
+    return {
+      payload,
+      key: createHash('sha256').update(payload).digest().subarray(0, 16),
+      errors: JSON.stringify(errors),
+      devSno,
+      at: new Date(timestamp),
+    };
   });
   await runner.query(
     `INSERT INTO quarantined_event (payload_key, payload, format, errors, dev_sno, received_at, received_from)
      SELECT key, payload, 'json', errors::jsonb, dev_sno, received_at, '192.168.30.101'
        FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(key, payload, errors, dev_sno, received_at)
      ON CONFLICT (payload_key) DO NOTHING`,
-    [rows.map((row) => row.key), rows.map((row) => row.payload), rows.map((row) => row.errors), rows.map((row) => row.devSno), rows.map((row) => row.at)],
+    [
+      rows.map((row) => row.key),
+      rows.map((row) => row.payload),
+      rows.map((row) => row.errors),
+      rows.map((row) => row.devSno),
+      rows.map((row) => row.at),
+    ],
   );
   return rows.length;
 }

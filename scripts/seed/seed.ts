@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   try {
     const applied = await runMigrations(dataSource);
     if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
-    const [{ existing }] = await dataSource.query('SELECT count(*)::int AS existing FROM (SELECT 1 FROM history_event LIMIT 1) AS one');
+    const [{ existing }] = await dataSource.query<{ existing: number }[]>(
+      'SELECT count(*)::int AS existing FROM (SELECT 1 FROM history_event LIMIT 1) AS one',
+    );
     if (existing > 0 && !values.append) {
       throw new Error('the database already holds events: pass --append to add more');
     }

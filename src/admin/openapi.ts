@@ -20,7 +20,11 @@ export function setupOpenApi(app: INestApplication): void {
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An admin API key' }, ADMIN_API_SECURITY)
-    .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', description: 'The console session (POST /api/session)' }, CONSOLE_SESSION_SECURITY)
+    .addCookieAuth(
+      SESSION_COOKIE,
+      { type: 'apiKey', in: 'cookie', description: 'The console session (POST /api/session)' },
+      CONSOLE_SESSION_SECURITY,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });

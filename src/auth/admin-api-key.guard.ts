@@ -63,6 +63,7 @@ export const AdminApi = () =>
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No admin API key, or a wrong one' }),
     ApiTooManyRequestsResponse({
       type: ErrorResponseDto,
-      description: 'More than ADMIN_RATE_LIMIT_PER_MINUTE requests in a minute with this key, or ADMIN_AUTH_FAILURES_PER_MINUTE failed authentications from this address',
+      description:
+        'More than ADMIN_RATE_LIMIT_PER_MINUTE requests in a minute with this key, or ADMIN_AUTH_FAILURES_PER_MINUTE failed authentications from this address',
     }),
   );

@@ -14,8 +14,7 @@ const IMAGE_ROUTE = 'se3:image-route';
  */
 export const ImageRoute = () => SetMetadata(IMAGE_ROUTE, true);
 
-export const isImageRoute = (context: ExecutionContext): boolean =>
-  Reflect.getMetadata(IMAGE_ROUTE, context.getHandler()) === true;
+export const isImageRoute = (context: ExecutionContext): boolean => Reflect.getMetadata(IMAGE_ROUTE, context.getHandler()) === true;
 
 /**
  * The admin API's budgets per minute, in this process's memory: requests and image requests per

@@ -24,7 +24,13 @@ async function main(): Promise<void> {
   const embedded = await startEmbeddedDatabaseIfNeeded(settings.database, settings.server.dataDir, log);
   try {
     @Module({
-      imports: [SettingsModule.forRoot(settings), LoggingModule.forRoot(log), DatabaseModule.forRoot(ENTITIES), MetricsModule, RetentionModule],
+      imports: [
+        SettingsModule.forRoot(settings),
+        LoggingModule.forRoot(log),
+        DatabaseModule.forRoot(ENTITIES),
+        MetricsModule,
+        RetentionModule,
+      ],
     })
     class RetentionCommandModule {}
 

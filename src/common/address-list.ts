@@ -19,7 +19,10 @@ export function parseCidr(text: string): Cidr | null {
 }
 
 export function IsCidr(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy({ name: 'isCidr', validator: { validate: (value: unknown) => typeof value === 'string' && parseCidr(value) !== null } }, options);
+  return ValidateBy(
+    { name: 'isCidr', validator: { validate: (value: unknown) => typeof value === 'string' && parseCidr(value) !== null } },
+    options,
+  );
 }
 
 /** A set of address blocks that answers "is this client address in it?". */

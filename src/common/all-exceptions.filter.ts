@@ -16,7 +16,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toErrorResponse(exception);
     if (response.headersSent) return;
-    if (body.status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '5');
+    if (body.status === (HttpStatus.SERVICE_UNAVAILABLE as number)) response.setHeader('Retry-After', '5');
     response.status(body.status).json(body);
   }
 
@@ -28,7 +28,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const { message, errors } = payload as { message?: unknown; errors?: FieldError[] };
       return {
         status,
-        message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message),
+        message: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message,
         errors: Array.isArray(errors) ? errors : [],
       };
     }

@@ -16,12 +16,23 @@ describe('normaliseAddress', () => {
     expect(normaliseAddress(text)).toBe(address);
   });
 
-  it.each(['unknown', '', '_hidden', '10.1.2.3:', '10.1.2.300', '[10.1.2.3', 'example.com', '10.1.2.3:1234:5', '1.2.3.4, 5.6.7.8', '\u0000', '[]', undefined, null])(
-    'reads %j as no address',
-    (text) => {
-      expect(normaliseAddress(text)).toBeNull();
-    },
-  );
+  it.each([
+    'unknown',
+    '',
+    '_hidden',
+    '10.1.2.3:',
+    '10.1.2.300',
+    '[10.1.2.3',
+    'example.com',
+    '10.1.2.3:1234:5',
+    '1.2.3.4, 5.6.7.8',
+    '\u0000',
+    '[]',
+    undefined,
+    null,
+  ])('reads %j as no address', (text) => {
+    expect(normaliseAddress(text)).toBeNull();
+  });
 });
 
 describe('trustedProxies', () => {

@@ -3,5 +3,5 @@
  * array or object). Not spelt out recursively, which TypeORM's insert typing cannot expand.
  */
 export interface JsonObject {
-  [key: string]: {} | null;
+  [key: string]: NonNullable<unknown> | null;
 }

@@ -10,7 +10,13 @@ const LIMIT_MESSAGE = `$property must be a whole number from 1 to ${MAX_PAGE_SIZ
 
 /** `limit` and `cursor` of a list paged by id, newest first; each list's query adds its filters. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ type: 'integer', description: `Items per page, 1 to ${MAX_PAGE_SIZE}`, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: `Items per page, 1 to ${MAX_PAGE_SIZE}`,
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+  })
   @ToNumber()
   @IsInt({ message: LIMIT_MESSAGE })
   @Min(1, { message: LIMIT_MESSAGE })

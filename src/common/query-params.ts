@@ -16,15 +16,14 @@ const toNumber = (value: unknown) => (typeof value === 'string' && NUMBER_TEXT.t
 export const ToNumber = () => Transform(({ value }: { value: unknown }) => toNumber(value));
 
 /** `true` or `false`; anything else stays as it came. */
-export const ToBoolean = () =>
-  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+export const ToBoolean = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 /** `1,4` or `person_type=1&person_type=4`: a list of numbers (items that are not numbers stay as they came). */
 export const ToNumberList = () =>
   Transform(({ value }: { value: unknown }) => {
     const items = Array.isArray(value) ? value : [value];
     if (!items.every((item) => typeof item === 'string')) return value;
-    return (items as string[]).flatMap((item) => item.split(',')).map(toNumber);
+    return items.flatMap((item) => item.split(',')).map(toNumber);
   });
 
 /**
@@ -43,8 +42,7 @@ export function IsNotBelow(lower: string, strictly: boolean, options?: Validatio
           const [a, b] = [Number(other), Number(value)];
           return Number.isNaN(a) || Number.isNaN(b) || (strictly ? b > a : b >= a);
         },
-        defaultMessage: (args?: ValidationArguments) =>
-          `${args?.property} must be ${strictly ? 'after' : 'at least'} ${lower}`,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be ${strictly ? 'after' : 'at least'} ${lower}`,
       },
     },
     options,
@@ -83,8 +81,7 @@ export const QueryText = (maxLength: number) =>
       name: 'isStorableText',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && !value.includes('\u0000') && value.isWellFormed(),
-        defaultMessage: (args?: ValidationArguments) =>
-          `${args?.property} must not hold a NUL character (%00) or an unpaired surrogate`,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must not hold a NUL character (%00) or an unpaired surrogate`,
       },
     }),
   );

@@ -22,7 +22,6 @@ export function requestValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     stopAtFirstError: true,
-    exceptionFactory: (errors) =>
-      new FieldErrorsException('the request is not valid', flattenValidationErrors(errors)),
+    exceptionFactory: (errors) => new FieldErrorsException('the request is not valid', flattenValidationErrors(errors)),
   });
 }

@@ -16,7 +16,11 @@ export class AdminSettings {
    * are exact either way (events not yet folded are counted from the events table); folding keeps
    * that remainder small.
    */
-  @IntSetting('ADMIN_STATS_INTERVAL_MS', { min: 100, max: 3_600_000, message: 'must be a whole number of milliseconds between 100 and 3600000' })
+  @IntSetting('ADMIN_STATS_INTERVAL_MS', {
+    min: 100,
+    max: 3_600_000,
+    message: 'must be a whole number of milliseconds between 100 and 3600000',
+  })
   statsIntervalMs = 5000;
 
   /**

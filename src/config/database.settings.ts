@@ -3,7 +3,11 @@ import { BooleanSetting, DurationSetting, IntSetting, TextSetting } from './sett
 /** PostgreSQL: the server (or the embedded one), the pool, the limits of every connection, migrations. */
 export class DatabaseSettings {
   /** Unset: main.ts starts the embedded PostgreSQL in DATA_DIR and fills this in. */
-  @TextSetting('DATABASE_URL', { optional: true, pattern: /^postgres(ql)?:\/\/\S+$/, message: 'must be a postgres:// or postgresql:// URL' })
+  @TextSetting('DATABASE_URL', {
+    optional: true,
+    pattern: /^postgres(ql)?:\/\/\S+$/,
+    message: 'must be a postgres:// or postgresql:// URL',
+  })
   url?: string;
 
   @IntSetting('DATABASE_POOL_SIZE', { min: 1, max: 200 })

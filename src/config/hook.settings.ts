@@ -1,12 +1,5 @@
 import { Matches, ValidateIf } from 'class-validator';
-import {
-  BooleanSetting,
-  DurationListSetting,
-  DurationSetting,
-  ListSetting,
-  Setting,
-  TextSetting,
-} from './setting.decorators';
+import { BooleanSetting, DurationListSetting, DurationSetting, ListSetting, Setting, TextSetting } from './setting.decorators';
 
 /** A Standard Webhooks secret: `whsec_` and the base64 of 24 to 64 random bytes. */
 export const WEBHOOK_SECRET_FORMAT = /^whsec_(?:[A-Za-z0-9+/]{4}){8,21}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -25,7 +18,10 @@ export class HookSettings {
   dispatcherEnabled = true;
 
   /** Webhook receivers, comma-separated: each gets every hook as a signed JSON POST. */
-  @ListSetting('HOOK_WEBHOOK_URLS', { pattern: /^https?:\/\/[^\s,]+$/, message: 'must be a comma-separated list of http:// or https:// URLs' })
+  @ListSetting('HOOK_WEBHOOK_URLS', {
+    pattern: /^https?:\/\/[^\s,]+$/,
+    message: 'must be a comma-separated list of http:// or https:// URLs',
+  })
   webhookUrls: string[] = [];
 
   /** Signs webhook deliveries (Standard Webhooks); required with HOOK_WEBHOOK_URLS. */

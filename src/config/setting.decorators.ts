@@ -52,8 +52,7 @@ export function Setting(env: string, { secret = false }: Common, ...decorators: 
   );
 }
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -100,7 +99,9 @@ export function IntSetting(env: string, options: Common & { min?: number; max?: 
   const { min, max } = options;
   const message =
     options.message ??
-    (min !== undefined && max !== undefined ? `must be a whole number between ${min} and ${max}` : `must be a whole number of at least ${min}`);
+    (min !== undefined && max !== undefined
+      ? `must be a whole number between ${min} and ${max}`
+      : `must be a whole number of at least ${min}`);
   return Setting(env, options, Transform(toInt), IsInt({ message }), ...Bounds(min, max, message));
 }
 
@@ -137,7 +138,10 @@ export function BooleanSetting(env: string, options: Common = {}): PropertyDecor
 }
 
 /** Text, matching `pattern` when given; `optional`: unset is allowed (undefined). */
-export function TextSetting(env: string, options: Common & { pattern?: RegExp; message?: string; optional?: boolean } = {}): PropertyDecorator {
+export function TextSetting(
+  env: string,
+  options: Common & { pattern?: RegExp; message?: string; optional?: boolean } = {},
+): PropertyDecorator {
   return Setting(
     env,
     options,
@@ -147,12 +151,19 @@ export function TextSetting(env: string, options: Common & { pattern?: RegExp; m
 }
 
 /** One of `values`. */
-export function OneOfSetting(env: string, values: readonly string[], options: Common & { message: string; optional?: boolean }): PropertyDecorator {
+export function OneOfSetting(
+  env: string,
+  values: readonly string[],
+  options: Common & { message: string; optional?: boolean },
+): PropertyDecorator {
   return Setting(env, options, ...(options.optional ? [IsOptional()] : []), IsIn([...values], { message: options.message }));
 }
 
 /** A comma-separated list (blanks dropped), each item matching `pattern`, or each an address or CIDR block with `cidr`. */
-export function ListSetting(env: string, options: Common & ({ pattern: RegExp } | { cidr: true }) & { message: string }): PropertyDecorator {
+export function ListSetting(
+  env: string,
+  options: Common & ({ pattern: RegExp } | { cidr: true }) & { message: string },
+): PropertyDecorator {
   const each: ValidationOptions = { each: true, message: options.message };
   return Setting(env, options, Transform(toList), 'cidr' in options ? IsCidr(each) : Matches(options.pattern, each));
 }

@@ -66,7 +66,9 @@ export class EmbeddedPostgres {
     try {
       server = await startServer(clusterDir, port, run);
     } catch (error) {
-      throw new Error(`embedded PostgreSQL did not start (data in ${clusterDir}, port ${port}): ${(error as Error).message}`);
+      throw new Error(`embedded PostgreSQL did not start (data in ${clusterDir}, port ${port}): ${(error as Error).message}`, {
+        cause: error,
+      });
     }
 
     const base = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
@@ -87,7 +89,9 @@ export class EmbeddedPostgres {
   async stop(): Promise<void> {
     this.forgetExitHook();
     if (this.server.exitCode !== null || this.server.signalCode !== null) return;
-    const exited = new Promise((resolveExit) => this.server.once('exit', resolveExit));
+    const exited = new Promise((resolveExit) => {
+      this.server.once('exit', resolveExit);
+    });
     this.server.kill('SIGINT');
     await exited;
   }
@@ -159,11 +163,16 @@ async function startServer(clusterDir: string, port: number, run: RunAs): Promis
   const server = spawnAs(
     run.binaries.postgres,
     [
-      '-D', clusterDir,
-      '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', `lc_messages=${MESSAGES_LOCALE}`,
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      `lc_messages=${MESSAGES_LOCALE}`,
     ],
     run,
   );
@@ -212,9 +221,7 @@ async function stopOrphanedServer(clusterDir: string, log: (message: string) => 
   }
   const owner = await parentOf(pid);
   if (owner !== undefined && owner > 1 && isAlive(owner) && (await commandOf(owner)) === 'node') {
-    throw new Error(
-      `${clusterDir} is in use by another running se3-event-server (process ${owner}); stop it or use another DATA_DIR`,
-    );
+    throw new Error(`${clusterDir} is in use by another running se3-event-server (process ${owner}); stop it or use another DATA_DIR`);
   }
   log(`stopping PostgreSQL (pid ${pid}) left running by an earlier crash`);
   process.kill(pid, 'SIGINT');

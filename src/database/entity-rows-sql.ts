@@ -55,7 +55,7 @@ export function entityRowsSql<T extends ObjectLiteral>(
     columns: columns.map(({ name }) => name),
     rows: entities.map((instance) =>
       columns.map(({ column, type }) => {
-        const value = column.getEntityValue(instance);
+        const value: unknown = column.getEntityValue(instance);
         return value === undefined ? 'DEFAULT' : params.add(driver.preparePersistentValue(value, column), type);
       }),
     ),

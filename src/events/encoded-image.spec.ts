@@ -42,15 +42,19 @@ describe('decodeImage', () => {
 });
 
 describe('decodeImage, data URL prefixes', () => {
-  it.each(['data:image/jpeg;base64,', 'data:image/jpg;base64,', 'data:image/pjpeg;base64,', 'DATA:Image/PNG;Base64,', 'data:image/webp;base64,', 'data:image/x-ms-bmp;base64,'])(
-    'accepts %s, kept verbatim',
-    (prefix) => {
-      const image = decodeImage(prefix + jpeg.toString('base64')) as DecodedImage;
-      expect(image).toBeInstanceOf(DecodedImage);
-      expect(image.dataUrlPrefix).toBe(prefix);
-      expect(image.contentType).toBe('image/jpeg');
-    },
-  );
+  it.each([
+    'data:image/jpeg;base64,',
+    'data:image/jpg;base64,',
+    'data:image/pjpeg;base64,',
+    'DATA:Image/PNG;Base64,',
+    'data:image/webp;base64,',
+    'data:image/x-ms-bmp;base64,',
+  ])('accepts %s, kept verbatim', (prefix) => {
+    const image = decodeImage(prefix + jpeg.toString('base64')) as DecodedImage;
+    expect(image).toBeInstanceOf(DecodedImage);
+    expect(image.dataUrlPrefix).toBe(prefix);
+    expect(image.contentType).toBe('image/jpeg');
+  });
 
   it.each([
     'data:text/html;base64,',
@@ -63,7 +67,9 @@ describe('decodeImage, data URL prefixes', () => {
   ])('refuses %s', (prefix) => {
     const image = decodeImage(prefix + jpeg.toString('base64'));
     expect(image).toBeInstanceOf(UndecodableImage);
-    expect((image as UndecodableImage).reason).toMatch(/^has a data: prefix other than data:image\/<jpeg\|jpg\|png\|gif\|webp\|bmp>;base64,/);
+    expect((image as UndecodableImage).reason).toMatch(
+      /^has a data: prefix other than data:image\/<jpeg\|jpg\|png\|gif\|webp\|bmp>;base64,/,
+    );
   });
 });
 

@@ -19,11 +19,7 @@ const OBJECT_FIELDS = ['grab_fiqa_info', 'box_fiqa_info'];
  * Text that does not convert is left as it is, so that validation names the field. JSON text
  * is refused if it costs more than a JSON body may (depth, number of values) before it is parsed.
  */
-export function eventFromForm(
-  fields: Record<string, unknown>,
-  files: FormFile[],
-  limits: JsonCostLimits,
-): Record<string, unknown> {
+export function eventFromForm(fields: Record<string, unknown>, files: FormFile[], limits: JsonCostLimits): Record<string, unknown> {
   const event = convertFields(fields ?? {}, {
     timestamp: numberFromText,
     score: numberFromText,
@@ -32,9 +28,7 @@ export function eventFromForm(
   if (isPlainObject(event.ext_data)) {
     event.ext_data = convertFields(event.ext_data, {
       person_type: numberFromText,
-      ...Object.fromEntries(
-        OBJECT_FIELDS.map((field) => [field, (value: unknown) => objectFromText(value, `ext_data.${field}`, limits)]),
-      ),
+      ...Object.fromEntries(OBJECT_FIELDS.map((field) => [field, (value: unknown) => objectFromText(value, `ext_data.${field}`, limits)])),
     });
   }
   for (const file of files ?? []) {
@@ -54,10 +48,7 @@ export function eventFromForm(
 }
 
 /** A copy of `fields` (as a plain object) with the converters applied to the keys present. */
-function convertFields(
-  fields: Record<string, unknown>,
-  converters: Record<string, (value: unknown) => unknown>,
-): Record<string, unknown> {
+function convertFields(fields: Record<string, unknown>, converters: Record<string, (value: unknown) => unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(fields).map(([key, value]) => [key, Object.hasOwn(converters, key) ? converters[key](value) : value]),
   );

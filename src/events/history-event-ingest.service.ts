@@ -86,18 +86,14 @@ export class HistoryEventIngestService {
   }
 
   async ingest(upload: Upload): Promise<IngestResult[]> {
-    const outcomes = upload.events.map((raw, index) =>
-      parseHistoryEvent(raw, this.limits, upload.undecodable?.[index] !== undefined),
-    );
+    const outcomes = upload.events.map((raw, index) => parseHistoryEvent(raw, this.limits, upload.undecodable?.[index] !== undefined));
     const invalidCount = outcomes.filter((outcome) => !outcome.valid).length;
     if (invalidCount > 0 && this.policy === InvalidEventPolicy.Reject) {
       for (const raw of upload.events) this.countEvent('rejected', raw);
       throw new FieldErrorsException(
         `${invalidCount} of ${upload.events.length} events failed validation; nothing was stored`,
         outcomes.flatMap((outcome, index) =>
-          outcome.valid
-            ? []
-            : outcome.errors.map((error) => (upload.batch ? { ...error, field: prefixed(index, error.field) } : error)),
+          outcome.valid ? [] : outcome.errors.map((error) => (upload.batch ? { ...error, field: prefixed(index, error.field) } : error)),
         ),
       );
     }
@@ -129,7 +125,7 @@ export class HistoryEventIngestService {
       keyed.filter((entry) => !entry.valid && !written.has(hex(entry.key))).map((entry) => entry.key),
     );
 
-    const results: IngestResult[] = new Array(keyed.length);
+    const results = new Array<IngestResult>(keyed.length);
     const conflicting: ConflictingCopy[] = [];
     const claimed = new Set<string>();
     keyed.forEach((entry, index) => {
@@ -203,9 +199,9 @@ export class HistoryEventIngestService {
   private async keepConflicts(conflicting: ConflictingCopy[], format: UploadFormat, receipt: Receipt): Promise<Map<number, IngestResult>> {
     const answers = new Map<number, IngestResult>();
     if (conflicting.length === 0) return answers;
-    const storedComparables = await this.comparableStoredEvents(
-      [...new Set(conflicting.filter(({ stored }) => !stored.upload).map(({ stored }) => stored.id))],
-    );
+    const storedComparables = await this.comparableStoredEvents([
+      ...new Set(conflicting.filter(({ stored }) => !stored.upload).map(({ stored }) => stored.id)),
+    ]);
     const copies = new Map<string, EventConflictEntity>();
     for (const { stored, entry } of conflicting) {
       const copyKey = `${stored.id}:${hex(entry.row.contentKey!)}`;

@@ -1,12 +1,4 @@
-import {
-  BadRequestException,
-  Controller,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Req,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { BadRequestException, Controller, HttpCode, HttpStatus, Post, Req, UnsupportedMediaTypeException } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -83,7 +75,8 @@ export class HistoryEventController {
   @ApiOkResponse({ type: IngestResponseDto, description: 'Every event committed; one result per event' })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    description: 'A body that does not parse, is empty, too deep or holds more than 100 events; with INVALID_EVENT_POLICY=reject, an invalid event',
+    description:
+      'A body that does not parse, is empty, too deep or holds more than 100 events; with INVALID_EVENT_POLICY=reject, an invalid event',
   })
   @ApiRequestTimeoutResponse({
     type: ErrorResponseDto,
@@ -91,7 +84,8 @@ export class HistoryEventController {
   })
   @ApiPayloadTooLargeResponse({
     type: ErrorResponseDto,
-    description: 'Over BODY_LIMIT (on the wire or once inflated), JSON_MAX_ELEMENTS, the form field or part counts, or IMAGE_MAX_BYTES for a file part',
+    description:
+      'Over BODY_LIMIT (on the wire or once inflated), JSON_MAX_ELEMENTS, the form field or part counts, or IMAGE_MAX_BYTES for a file part',
   })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Another content type, charset or content encoding' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'The database cannot be reached: retry later' })
@@ -115,9 +109,7 @@ export class HistoryEventController {
         return { events: [body], batch: false, format: 'json', receivedFrom, undecodable: undecodable && [undecodable] };
       }
       if (body.length === 0 || body.length > MAX_EVENTS_PER_UPLOAD) {
-        throw new BadRequestException(
-          `a batch holds 1 to ${MAX_EVENTS_PER_UPLOAD} events; this one holds ${body.length}`,
-        );
+        throw new BadRequestException(`a batch holds 1 to ${MAX_EVENTS_PER_UPLOAD} events; this one holds ${body.length}`);
       }
       return {
         events: body,

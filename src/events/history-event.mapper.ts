@@ -145,7 +145,10 @@ export function toQuarantinedEventEntity(
   row.payload = JSON.stringify(raw) ?? 'null';
   row.rawBytes = rawBytes ?? null;
   // Different bytes can decode to the same text: then the bytes tell two bad events apart.
-  row.payloadKey = createHash('sha256').update(rawBytes ?? row.payload).digest().subarray(0, 16);
+  row.payloadKey = createHash('sha256')
+    .update(rawBytes ?? row.payload)
+    .digest()
+    .subarray(0, 16);
   row.format = format;
   // jsonb refuses a NUL or an unpaired surrogate: paths and messages built from keys are written out.
   row.errors = errors.map((error) => ({ field: visibleText(error.field), message: visibleText(error.message) }));
@@ -181,8 +184,7 @@ export function rebuildHistoryEvent(
     const found = stored.images.find((candidate) => candidate.kind === kind);
     return found ? { [kind]: imageValue(found) } : {};
   };
-  const fiqa = (source: HistoryEventFiqaEntity['source']) =>
-    stored.fiqa.find((candidate) => candidate.source === source)?.raw ?? {};
+  const fiqa = (source: HistoryEventFiqaEntity['source']) => stored.fiqa.find((candidate) => candidate.source === source)?.raw ?? {};
   return {
     identity_id: stored.identityId,
     identity_name: stored.identityName,

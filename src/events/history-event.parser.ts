@@ -3,13 +3,7 @@ import { validateSync } from 'class-validator';
 import type { FieldError } from '../common/error-response';
 import { flattenValidationErrors } from '../common/validation-errors';
 import { visibleText } from '../common/visible-text';
-import {
-  EXT_DATA_FIELDS,
-  HISTORY_EVENT_FIELDS,
-  HistoryEventDto,
-  IMAGE_KINDS,
-  ImageKind,
-} from './dto/history-event.dto';
+import { EXT_DATA_FIELDS, HISTORY_EVENT_FIELDS, HistoryEventDto, ImageKind } from './dto/history-event.dto';
 import { DecodedImage } from './encoded-image';
 import type { FiqaObject } from './entities/history-event-fiqa.entity';
 import type { UnknownFields } from './entities/history-event.entity';

@@ -75,7 +75,7 @@ export class HistoryEventRepository {
   async insertNew(events: NewEventRows[], quarantined: Keyed<QuarantinedEventEntity>[]): Promise<WrittenRow[]> {
     const written: WrittenRow[] = [];
     for (const statement of this.newRowsStatements(events, quarantined)) {
-      written.push(...((await this.dataSource.query(statement.sql, statement.params.values)) as WrittenRow[]));
+      written.push(...(await this.dataSource.query<WrittenRow[]>(statement.sql, statement.params.values)));
     }
     return written;
   }
@@ -103,14 +103,24 @@ export class HistoryEventRepository {
     const tables: string[] = [];
     const inserted: string[] = [];
     if (events.length > 0) {
-      const rows = entityRowsSql(this.dataSource, HistoryEventEntity, events.map((entry) => entry.event), params);
+      const rows = entityRowsSql(
+        this.dataSource,
+        HistoryEventEntity,
+        events.map((entry) => entry.event),
+        params,
+      );
       tables.push(
         `stored AS (INSERT INTO ${rows.table} (${rows.columns.join(', ')}) VALUES ${tuples(rows.rows)}
            ON CONFLICT ("dedup_key") DO NOTHING RETURNING "id", "dedup_key")`,
       );
       inserted.push(`SELECT 'event' AS kind, "id", "dedup_key" AS key FROM stored`);
       const details = <T extends ObjectLiteral>(name: string, entity: EntityTarget<T>, rowsOf: (entry: NewEventRows) => T[]) =>
-        this.detailsSql(name, entity, events.flatMap((entry) => rowsOf(entry).map((row) => ({ key: entry.key, row }))), params);
+        this.detailsSql(
+          name,
+          entity,
+          events.flatMap((entry) => rowsOf(entry).map((row) => ({ key: entry.key, row }))),
+          params,
+        );
       tables.push(
         ...details('ext_data', HistoryEventExtDataEntity, (entry) => [entry.extData]),
         ...details('fiqa', HistoryEventFiqaEntity, (entry) => entry.fiqa),
@@ -119,7 +129,12 @@ export class HistoryEventRepository {
       );
     }
     if (quarantined.length > 0) {
-      const rows = entityRowsSql(this.dataSource, QuarantinedEventEntity, quarantined.map((entry) => entry.row), params);
+      const rows = entityRowsSql(
+        this.dataSource,
+        QuarantinedEventEntity,
+        quarantined.map((entry) => entry.row),
+        params,
+      );
       tables.push(
         `quarantined AS (INSERT INTO ${rows.table} (${rows.columns.join(', ')}) VALUES ${tuples(rows.rows)}
            ON CONFLICT ("payload_key") DO NOTHING RETURNING "id", "payload_key")`,
@@ -136,7 +151,13 @@ export class HistoryEventRepository {
    */
   private detailsSql<T extends ObjectLiteral>(name: string, entity: EntityTarget<T>, rows: Keyed<T>[], params: SqlParameters): string[] {
     if (rows.length === 0) return [];
-    const groups = entityRowGroupsSql(this.dataSource, entity, rows.map((entry) => entry.row), params, ['eventId']);
+    const groups = entityRowGroupsSql(
+      this.dataSource,
+      entity,
+      rows.map((entry) => entry.row),
+      params,
+      ['eventId'],
+    );
     return groups.map((group, index) => {
       const values = group.rows.map((row, rowIndex) => [params.add(rows[group.indexes[rowIndex]].key, 'bytea'), ...row]);
       return `${name}${groups.length > 1 ? `_${index}` : ''} AS (INSERT INTO ${group.table} ("event_id", ${group.columns.join(', ')})
@@ -147,10 +168,9 @@ export class HistoryEventRepository {
 
   /** The stored events with these dedup keys. */
   findKeysByDedupKeys(keys: Buffer[]): Promise<StoredEventKeys[]> {
-    return this.dataSource.query(
-      `SELECT "id", "dedup_key", "content_key" FROM "history_event" WHERE "dedup_key" = ANY($1::bytea[])`,
-      [keys],
-    );
+    return this.dataSource.query(`SELECT "id", "dedup_key", "content_key" FROM "history_event" WHERE "dedup_key" = ANY($1::bytea[])`, [
+      keys,
+    ]);
   }
 
   /** Writes content keys worked out for events stored before content keys existed. */

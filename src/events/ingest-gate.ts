@@ -81,9 +81,7 @@ export function ingestGate(settings: IntakeSettings, metrics: MetricsService) {
       const header = req.headers[INGEST_TOKEN_HEADER];
       const candidate = upload.pathToken || upload.queryToken || (typeof header === 'string' ? header : '');
       if (!candidate || !tokens.has(candidate)) {
-        return next(
-          new UnauthorizedException('a valid upload token is required: add it to the upload URL as its last path segment'),
-        );
+        return next(new UnauthorizedException('a valid upload token is required: add it to the upload URL as its last path segment'));
       }
     }
     markUploadCleared(req);

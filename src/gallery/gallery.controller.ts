@@ -48,7 +48,10 @@ export class GalleryController {
   @Get('identities/:id/face')
   @ImageRoute()
   @Header('Cache-Control', 'private, no-cache')
-  @ApiOperation({ summary: "The bytes of the identity's current face", description: 'With its content type and an ETag (the sha256 of the bytes).' })
+  @ApiOperation({
+    summary: "The bytes of the identity's current face",
+    description: 'With its content type and an ETag (the sha256 of the bytes).',
+  })
   @ApiOkResponse({
     description: 'The image',
     content: Object.fromEntries(IMAGE_CONTENT_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
@@ -75,7 +78,10 @@ export class GalleryController {
   }
 
   @Get('gallery/summary')
-  @ApiOperation({ summary: 'How many hooks the gallery handled, per outcome, in a time range', description: 'Registered vs refused strangers, faces replaced.' })
+  @ApiOperation({
+    summary: 'How many hooks the gallery handled, per outcome, in a time range',
+    description: 'Registered vs refused strangers, faces replaced.',
+  })
   @ApiOkResponse({ type: GallerySummaryDto, description: 'Counts per outcome' })
   @BadRequest()
   summary(@Query() query: GallerySummaryQueryDto): Promise<GallerySummaryDto> {

@@ -163,7 +163,17 @@ export class GalleryRepository {
   /** Every face of the identity, oldest first, without the bytes. */
   facesOf(galleryIdentityId: string): Promise<GalleryFaceEntity[]> {
     return this.dataSource.getRepository(GalleryFaceEntity).find({
-      select: { id: true, imageKind: true, contentType: true, byteSize: true, sha256: true, eventId: true, hookId: true, createdAt: true, replacedAt: true },
+      select: {
+        id: true,
+        imageKind: true,
+        contentType: true,
+        byteSize: true,
+        sha256: true,
+        eventId: true,
+        hookId: true,
+        createdAt: true,
+        replacedAt: true,
+      },
       where: { galleryIdentityId },
       order: { id: 'ASC' },
     });

@@ -1,12 +1,6 @@
 import { Controller, Get, HttpStatus, Logger } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  HealthCheckResult,
-  HealthCheckService,
-  HealthIndicatorService,
-  TypeOrmHealthIndicator,
-} from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ErrorResponseDto, FieldErrorsException } from '../common/error-response';
@@ -77,11 +71,16 @@ export class HealthController {
     const result = (error as { getResponse?: () => unknown }).getResponse?.() as HealthCheckResult | undefined;
     if (!result?.error) return error;
     const errors = Object.entries(result.error).map(([field, detail]) => {
-      const reason = String((detail as { message?: unknown }).message ?? 'down');
+      const { message } = detail as { message?: unknown };
+      const reason = typeof message === 'string' ? message : 'down';
       if (reason === MIGRATIONS_PENDING) return { field, message: reason };
       this.logger.warn(`not ready, ${field}: ${reason}`);
       return { field, message: DOWN_MESSAGES[field] ?? 'down (the service log says why)' };
     });
-    return new FieldErrorsException(`not ready: ${errors.map((entry) => entry.field).join(', ')} down`, errors, HttpStatus.SERVICE_UNAVAILABLE);
+    return new FieldErrorsException(
+      `not ready: ${errors.map((entry) => entry.field).join(', ')} down`,
+      errors,
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
   }
 }

@@ -17,8 +17,15 @@ const FAN_OUT_BATCH = 500;
 const CLAIM_BATCH = 100;
 /** Rounds under way at once: the next claim need not wait for the slowest delivery of the last round. */
 const ROUNDS_IN_FLIGHT = 3;
-/** How much longer than an attempt's timeout a claim lasts, for the claim and the settling writes. */
-const LEASE_MARGIN_MS = 10_000;
+/**
+ * A claim lasts the attempt's timeout plus as long again (1 s at least), for the claim's and the
+ * settling writes: 20 s with the default HOOK_DELIVERY_TIMEOUT of 10 s. A lease that runs out
+ * early costs a repeated delivery, never a lost one (the late settling is ignored, by its claim
+ * token); a long one delays the retry after a crash by as much.
+ */
+export function leaseMs(deliveryTimeoutMs: number): number {
+  return deliveryTimeoutMs + Math.max(deliveryTimeoutMs, 1_000);
+}
 /** PostgreSQL's undefined_table: the migrations have not created the tables yet. */
 const UNDEFINED_TABLE = '42P01';
 
@@ -85,7 +92,7 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
     this.wakeUp.wake();
     await this.loop;
     await this.wakeUp.stop();
-    await Promise.all(this.subscribers.map((subscriber) => subscriber.close?.()));
+    await Promise.all(this.subscribers.map((subscriber) => subscriber.close?.() ?? Promise.resolve()));
   }
 
   /** Wakes the loop now, e.g. after an admin retried a hook. */
@@ -129,7 +136,7 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
 
   /** Leases due deliveries of this instance's subscribers, at most one per subscriber and ordering key. */
   private claim(): Promise<ClaimedDelivery[]> {
-    return this.hooks.claim([...this.byName.keys()], CLAIM_BATCH, this.timeoutMs + LEASE_MARGIN_MS, randomUUID());
+    return this.hooks.claim([...this.byName.keys()], CLAIM_BATCH, leaseMs(this.timeoutMs), randomUUID());
   }
 
   /** Attempts every claimed delivery at once (each is for another subscriber or ordering key), then records the outcomes. */
@@ -155,8 +162,7 @@ export class HookDispatcher implements OnApplicationBootstrap, BeforeApplication
   }
 
   private failed(delivery: ClaimedDelivery, error: unknown): Outcome {
-    const reason =
-      error instanceof DeliveryError ? error.message : `the subscriber failed: ${(error as Error)?.message ?? String(error)}`;
+    const reason = error instanceof DeliveryError ? error.message : `the subscriber failed: ${(error as Error)?.message ?? String(error)}`;
     const retryInMs = delivery.attempts <= this.schedule.length ? this.schedule[delivery.attempts - 1] : null;
     const what = `hook ${delivery.id} (${delivery.type}) to ${delivery.subscriber}, attempt ${delivery.attempts}`;
     if (retryInMs === null) this.logger.error(`${what} failed: ${reason}; no attempt left, the delivery is dead`);

@@ -8,7 +8,6 @@ import { WebhookSubscriber } from './subscribers/webhook.subscriber';
 /** Injection token of the configured `HookSubscriber[]`. */
 export const HOOK_SUBSCRIBERS = Symbol('HOOK_SUBSCRIBERS');
 
-
 /** The in-process gallery (always), one webhook per HOOK_WEBHOOK_URLS entry, and AMQP when HOOK_AMQP_URL is set. */
 export function createHookSubscribers(settings: HookSettings, events: EventEmitter2): HookSubscriber[] {
   const subscribers: HookSubscriber[] = [new GallerySubscriber(events)];

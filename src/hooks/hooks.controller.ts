@@ -1,12 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminApi } from '../auth/admin-api-key.guard';
 import { ErrorResponseDto } from '../common/error-response';
 import { HookDto, HookIdParamsDto, HookListQueryDto, HookPageDto } from './dto/hook.dto';

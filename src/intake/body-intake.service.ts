@@ -117,7 +117,7 @@ export class BodyIntake {
   /** A small JSON body of an admin route (ADMIN_BODY_LIMIT); 415 for another content type. */
   async readAdminJson(req: Request, res: Response): Promise<ReadBody> {
     if (!req.is(JSON_TYPES)) {
-      if (!hasBody(req)) return { parseInto: async () => undefined, release: () => undefined };
+      if (!hasBody(req)) return { parseInto: () => Promise.resolve(), release: () => undefined };
       throw new UnsupportedMediaTypeException('Content-Type must be application/json');
     }
     requireUtf8(req);

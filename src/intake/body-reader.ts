@@ -201,7 +201,9 @@ export function readBody(req: Request, res: Response, options: BodyReadOptions, 
 
 /** The inflater of the request's Content-Encoding; undefined for identity; 415 for any other. */
 function inflaterFor(req: Request): (() => Transform) | undefined {
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding === 'identity' || encoding === '') return undefined;
   const inflater = INFLATERS[encoding];
   if (!inflater) {

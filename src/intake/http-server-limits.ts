@@ -41,7 +41,10 @@ export function applyServerLimits(server: Server, settings: ServerSettings, inta
   };
   // Per client first: a connection refused there must not close another one to make room.
   limitConnectionsPerClient(server, settings, () =>
-    warn('client', `a client has ${settings.maxConnectionsPerClient} connections open (MAX_CONNECTIONS_PER_CLIENT): its new ones are closed`),
+    warn(
+      'client',
+      `a client has ${settings.maxConnectionsPerClient} connections open (MAX_CONNECTIONS_PER_CLIENT): its new ones are closed`,
+    ),
   );
   limitConnections(server, settings.maxConnections, () =>
     warn('all', `${settings.maxConnections} connections open (MAX_CONNECTIONS), each with a request in flight: new connections are closed`),
@@ -116,7 +119,8 @@ export function clientOf(address: string): string {
   const [head, tail] = bare.split('::');
   const headGroups = head ? head.split(':') : [];
   const tailGroups = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? headGroups : [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  const groups =
+    tail === undefined ? headGroups : [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
   return `${groups
     .slice(0, 4)
     .map((group) => parseInt(group, 16).toString(16))

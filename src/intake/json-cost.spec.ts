@@ -47,7 +47,11 @@ describe('JsonCostMeter', () => {
     expect(meter('   ', [1])).toBeUndefined();
     for (const text of ['"event"', '12', 'null', '  x{}']) {
       const refusal = meter(text);
-      expect([text, refusal?.getStatus(), refusal?.message]).toEqual([text, 400, 'the body is not valid JSON: it must be an object or an array']);
+      expect([text, refusal?.getStatus(), refusal?.message]).toEqual([
+        text,
+        400,
+        'the body is not valid JSON: it must be an object or an array',
+      ]);
     }
   });
 

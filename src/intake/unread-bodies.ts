@@ -12,6 +12,7 @@ const REFUSALS = new Set([401, 403, 404, 405, 408, 411, 413, 415, 429]);
  */
 export function closeUnreadBodies(req: Request, res: Response, next: NextFunction): void {
   if (declaresBody(req)) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to the response as `this` below
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
       if (!req.complete || REFUSALS.has(Number(args[0]))) this.setHeader('Connection', 'close');

@@ -34,7 +34,9 @@ export class HttpDrainService implements BeforeApplicationShutdown {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server?.listening) return;
     this.draining = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+    });
     server.closeIdleConnections();
     const deadline = Date.now() + this.settings.shutdownTimeoutMs;
     while (this.inFlight > 0 && Date.now() < deadline) {

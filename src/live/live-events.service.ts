@@ -79,7 +79,8 @@ export class LiveEventsService implements OnApplicationBootstrap, BeforeApplicat
     } catch {
       return;
     }
-    const ids = (list: unknown) => (Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string' && /^\d{1,19}$/.test(id)) : []);
+    const ids = (list: unknown) =>
+      Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string' && /^\d{1,19}$/.test(id)) : [];
     this.pendingEvents.push(...ids(notice.e));
     this.pendingQuarantine.push(...ids(notice.q));
     this.timer ??= setTimeout(() => this.flush(), NOTIFY_INTERVAL_MS);

@@ -29,7 +29,7 @@ export class LiveController {
     description:
       'A `text/event-stream`: `events` messages carry `{"items": [...]}` (items as in GET /api/events, newest first), within about 0.2 s of the commit, ' +
       'whichever instance stored them; `quarantined` carries `{"ids": [...]}`; `resync` says events may have been missed (read the lists again); ' +
-      '`signed-out` ends a console session\'s stream (at once on the instance signed out of, within 30 s on the others). A comment line every 15 s keeps proxies from closing it.',
+      "`signed-out` ends a console session's stream (at once on the instance signed out of, within 30 s on the others). A comment line every 15 s keeps proxies from closing it.",
   })
   @ApiOkResponse({ description: 'The stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   stream(@Req() req: Request, @Res() res: Response): void {
@@ -57,7 +57,10 @@ export class LiveController {
       if (!server.listening) return end();
       if ((ticks * 1_000) % HEARTBEAT_MS === 0) res.write(': ping\n\n');
       if (sessionId && (ticks * 1_000) % SESSION_CHECK_MS === 0) {
-        void this.sessions.isActive(sessionId).then((active) => (active ? undefined : signedOut()), () => undefined);
+        void this.sessions.isActive(sessionId).then(
+          (active) => (active ? undefined : signedOut()),
+          () => undefined,
+        );
       }
     }, 1_000);
     const signedOut = () => {

@@ -45,7 +45,7 @@ export function httpLogger(logger: Logger) {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customProps: (req) => ({
-      route: req.route?.path,
+      route: routePath(req),
       ...(req as Request & { [LOG_CONTEXT]?: RequestLogContext })[LOG_CONTEXT],
     }),
     customLogLevel: (req, res, error) => {
@@ -54,7 +54,13 @@ export function httpLogger(logger: Logger) {
       return QUIET_PATHS.has(req.url ?? '') ? 'debug' : 'info';
     },
     customSuccessMessage: (req, res, responseTime) =>
-      `${req.method} ${req.route?.path ?? req.url} ${res.statusCode} in ${Math.round(responseTime)} ms`,
-    customErrorMessage: (req, res) => `${req.method} ${req.route?.path ?? req.url} ${res.statusCode}`,
+      `${req.method} ${routePath(req) ?? req.url} ${res.statusCode} in ${Math.round(responseTime)} ms`,
+    customErrorMessage: (req, res) => `${req.method} ${routePath(req) ?? req.url} ${res.statusCode}`,
   });
+}
+
+/** The matched route's pattern (`/api/events/:id`), set by Express once routed (typed `any` there); undefined before. */
+function routePath(req: { route?: unknown }): string | undefined {
+  const route = req.route as { path?: unknown } | undefined;
+  return typeof route?.path === 'string' ? route.path : undefined;
 }

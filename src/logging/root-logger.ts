@@ -23,11 +23,7 @@ export function scrubBase64(text: string): string {
  * The one pino logger of the process: JSON lines (or pretty text for people), at LOG_LEVEL.
  * Every string logged, messages and error texts alike, is scrubbed of base64 runs.
  */
-export function createRootLogger(
-  settings: LogSettings,
-  nodeEnv: ServerSettings['nodeEnv'],
-  destination?: DestinationStream,
-): Logger {
+export function createRootLogger(settings: LogSettings, nodeEnv: ServerSettings['nodeEnv'], destination?: DestinationStream): Logger {
   const format = settings.format ?? (nodeEnv === 'development' ? 'pretty' : 'json');
   const stream =
     destination ??
@@ -51,10 +47,7 @@ export function createRootLogger(
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(
-            this,
-            args.map((arg) => (typeof arg === 'string' ? scrubBase64(arg) : arg)) as Parameters<typeof method>,
-          );
+          method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubBase64(arg) : arg)) as Parameters<typeof method>);
         },
       },
     },

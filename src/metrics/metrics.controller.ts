@@ -16,7 +16,9 @@ export class MetricsController {
   @ApiProduces('text/plain')
   @ApiOkResponse({
     description: 'The Prometheus text exposition format, version 0.0.4',
-    content: { 'text/plain': { schema: { type: 'string', example: 'se3_ingest_events_total{result="stored",device_type="0",person_type="1"} 42' } } },
+    content: {
+      'text/plain': { schema: { type: 'string', example: 'se3_ingest_events_total{result="stored",device_type="0",person_type="1"} 42' } },
+    },
   })
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();

@@ -49,7 +49,7 @@ export class MetricsService {
 
   private readonly retentionRemoved = new Counter({
     name: 'se3_retention_removed_total',
-    help: 'Rows removed by retention: images, strangers\' images, events (with what belongs to them), quarantined events, conflicting copies',
+    help: "Rows removed by retention: images, strangers' images, events (with what belongs to them), quarantined events, conflicting copies",
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });

@@ -7,7 +7,6 @@ export type RetentionReport = Record<RetentionKind, number>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-
 /**
  * Removes what has been kept long enough, by age since it was received:
  * images after IMAGE_RETENTION_DAYS (the event stays), strangers' images after
@@ -72,7 +71,7 @@ export class RetentionService {
   /** Rows of `table` received before `before`, oldest first, with what cascades from them. */
   private async removeOldest(table: RetainedTable, before: Date, dryRun: boolean): Promise<number> {
     let removed = 0;
-    for (let after = '0'; ; ) {
+    for (let after = '0'; ;) {
       const batch = await this.repository.oldPrefix(table, after, before, this.batchSize);
       if (batch.hi === null) return removed;
       if (!dryRun) await this.repository.deleteOld(table, after, batch.hi, before);
@@ -83,15 +82,9 @@ export class RetentionService {
   }
 
   /** Images of events received from `from` to `before` (only strangers' when `strangersOnly`); the events stay. */
-  private async removeImages(
-    task: RetentionKind,
-    from: Date,
-    before: Date,
-    strangersOnly: boolean,
-    dryRun: boolean,
-  ): Promise<number> {
+  private async removeImages(task: RetentionKind, from: Date, before: Date, strangersOnly: boolean, dryRun: boolean): Promise<number> {
     let removed = 0;
-    for (let after = await this.repository.watermark(task); ; ) {
+    for (let after = await this.repository.watermark(task); ;) {
       const batch = await this.repository.oldPrefix('history_event', after, before, this.batchSize);
       if (batch.hi === null) return removed;
       removed += await this.repository.removeImages(task, { after, upTo: batch.hi, from, before }, strangersOnly, dryRun);

@@ -29,7 +29,9 @@ export class ThumbnailMaker {
   async make(image: Buffer, size: ThumbnailSize): Promise<Buffer> {
     this.sharp ??= (await import('sharp')).default;
     const sharp = this.sharp;
-    await new Promise<void>((resolve) => this.slots.take(resolve));
+    await new Promise<void>((resolve) => {
+      this.slots.take(resolve);
+    });
     try {
       return await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', animated: false })
         .rotate()
@@ -44,5 +46,4 @@ export class ThumbnailMaker {
   }
 }
 
-export const thumbnailEtag = (sourceSha256: Buffer, size: number) =>
-  `"${sourceSha256.toString('hex')}-${size}-${THUMBNAIL_VERSION}"`;
+export const thumbnailEtag = (sourceSha256: Buffer, size: number) => `"${sourceSha256.toString('hex')}-${size}-${THUMBNAIL_VERSION}"`;

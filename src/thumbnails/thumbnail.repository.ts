@@ -76,7 +76,11 @@ export class ThumbnailRepository {
   }
 
   /** The identity's current face, or a face by id, and its thumbnail of `size` (the thumbnail's bytes only `withData`). */
-  async findGalleryFace(face: { identityId: string } | { faceId: string }, size: number, withData: boolean): Promise<GalleryFaceSourceRow | null> {
+  async findGalleryFace(
+    face: { identityId: string } | { faceId: string },
+    size: number,
+    withData: boolean,
+  ): Promise<GalleryFaceSourceRow | null> {
     const byIdentity = 'identityId' in face;
     const [row]: GalleryFaceSourceRow[] = await this.dataSource.query(
       `SELECT f.id, f.sha256, f.byte_size, t.source_sha256 AS thumbnail_sha256, ${withData ? 't.data' : 'NULL::bytea'} AS thumbnail

@@ -1,5 +1,14 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { matchesEtag } from '../admin/events/event-query.controller';
 import { AdminApi } from '../auth/admin-api-key.guard';
@@ -17,7 +26,11 @@ import { THUMBNAIL_CONTENT_TYPE, thumbnailEtag } from './thumbnail-maker';
 import { Thumbnail, ThumbnailsService } from './thumbnails.service';
 
 const ThumbnailResponses = (notFound: string) => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
-  ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a copy already held: 304 when it still matches' })(target, key, descriptor);
+  ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a copy already held: 304 when it still matches' })(
+    target,
+    key,
+    descriptor,
+  );
   ApiOkResponse({
     description: 'The thumbnail, WebP',
     content: { [THUMBNAIL_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } } },
@@ -26,7 +39,11 @@ const ThumbnailResponses = (notFound: string) => (target: object, key: string | 
   ApiResponse({ status: 304, description: 'Not modified: the If-None-Match ETag matches' })(target, key, descriptor);
   ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A bad id, kind or size, named in errors' })(target, key, descriptor);
   ApiNotFoundResponse({ type: ErrorResponseDto, description: notFound })(target, key, descriptor);
-  ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The stored bytes could not be decoded as an image' })(target, key, descriptor);
+  ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The stored bytes could not be decoded as an image' })(
+    target,
+    key,
+    descriptor,
+  );
 };
 
 /** Small WebP copies of the images, for lists and grids (a hundred faces in a few hundred KB). */
@@ -40,7 +57,12 @@ export class ThumbnailsController {
   @ImageRoute()
   @ApiOperation({ summary: 'A thumbnail of an image of an event', description: 'Made on first request and kept with the image.' })
   @ThumbnailResponses('No event with this id, or the event has no such image')
-  async eventImage(@Param() params: EventThumbnailParams, @Query() query: ThumbnailQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async eventImage(
+    @Param() params: EventThumbnailParams,
+    @Query() query: ThumbnailQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await send(req, res, query.size, (withData) => this.thumbnails.ofEventImage(params.id, params.kind, query.size, withData));
   }
 
@@ -48,7 +70,8 @@ export class ThumbnailsController {
   @ImageRoute()
   @ApiOperation({
     summary: 'Thumbnails of many event images at once (a page of a grid)',
-    description: 'One request instead of one per image: the console shows a page of faces with it. Each is the same WebP as the single route, base64.',
+    description:
+      'One request instead of one per image: the console shows a page of faces with it. Each is the same WebP as the single route, base64.',
   })
   @ApiOkResponse({ type: ThumbnailBatchDto, description: 'The thumbnails, in request order' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A bad images list or size, named in errors' })
@@ -70,7 +93,12 @@ export class ThumbnailsController {
   @ImageRoute()
   @ApiOperation({ summary: "A thumbnail of a gallery identity's current face" })
   @ThumbnailResponses('No gallery identity with this id, or it has no face')
-  async identityFace(@Param() params: IdentityThumbnailParams, @Query() query: ThumbnailQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async identityFace(
+    @Param() params: IdentityThumbnailParams,
+    @Query() query: ThumbnailQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await send(req, res, query.size, (withData) => this.thumbnails.ofGalleryFace({ identityId: params.id }, query.size, withData));
   }
 
@@ -78,7 +106,12 @@ export class ThumbnailsController {
   @ImageRoute()
   @ApiOperation({ summary: 'A thumbnail of any face a gallery identity had (its face history)' })
   @ThumbnailResponses('No gallery face with this id')
-  async face(@Param() params: FaceThumbnailParams, @Query() query: ThumbnailQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async face(
+    @Param() params: FaceThumbnailParams,
+    @Query() query: ThumbnailQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await send(req, res, query.size, (withData) => this.thumbnails.ofGalleryFace({ faceId: params.faceId }, query.size, withData));
   }
 }

@@ -43,7 +43,10 @@ export class ThumbnailsService {
    * made, the others made as one request would make them. Images that are missing, empty or do
    * not decode are left out.
    */
-  async ofEventImages(pairs: { eventId: string; kind: ImageKind }[], size: ThumbnailSize): Promise<({ eventId: string; kind: ImageKind } & Required<Thumbnail>)[]> {
+  async ofEventImages(
+    pairs: { eventId: string; kind: ImageKind }[],
+    size: ThumbnailSize,
+  ): Promise<({ eventId: string; kind: ImageKind } & Required<Thumbnail>)[]> {
     const rows = await this.repository.findEventImages(pairs, size);
     const found = new Map(rows.map((row) => [`${row.event_id}:${row.kind}`, row]));
     const made = await Promise.all(
@@ -64,7 +67,9 @@ export class ThumbnailsService {
   async ofGalleryFace(face: { identityId: string } | { faceId: string }, size: ThumbnailSize, withData: boolean): Promise<Thumbnail> {
     const row = await this.repository.findGalleryFace(face, size, withData);
     if (!row) {
-      throw new NotFoundException('identityId' in face ? `gallery identity ${face.identityId} has no face` : `there is no gallery face ${face.faceId}`);
+      throw new NotFoundException(
+        'identityId' in face ? `gallery identity ${face.identityId} has no face` : `there is no gallery face ${face.faceId}`,
+      );
     }
     return this.answer(row, withData, `f:${row.id}:${size}`, async () => {
       const thumbnail = await this.maker.make(await this.repository.galleryFaceData(row.id), size);

@@ -107,7 +107,7 @@ describe('crash drill', () => {
 
       console.table([
         {
-          'SIGKILLs': kills,
+          SIGKILLs: kills,
           'events sent': total,
           acknowledged: run.acknowledged.size,
           'stored rows': stored.length,

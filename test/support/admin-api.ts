@@ -8,7 +8,9 @@ export type IngestAnswer = { id: string; result: 'stored' | 'duplicate' | 'quara
 
 /** Uploads through the real endpoint; expects 200 and returns the per-event results. */
 export async function upload(target: TestApp, body: unknown): Promise<IngestAnswer[]> {
-  const response = await request(target.app.getHttpServer()).post(HISTORY_EVENT_PATH).send(body as object);
+  const response = await request(target.app.getHttpServer())
+    .post(HISTORY_EVENT_PATH)
+    .send(body as object);
   if (response.status !== 200) throw new Error(`upload answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body.data.events;
 }

@@ -11,7 +11,8 @@ export interface BoxRun {
 /**
  * Boxes uploading their events one after another, as the firmware does: each event is retried
  * until the server answers 200 (after a failed connection, a timeout or any other status).
- * `baseUrl()` is read at every attempt, so the test may move the server.
+ * `baseUrl()` is read at every attempt, so the test may move the server. `run`, when given, is
+ * filled as the answers come, so that the test can watch the progress.
  */
 export async function runBoxes(options: {
   baseUrl: () => string;
@@ -22,8 +23,9 @@ export async function runBoxes(options: {
   requestTimeoutMs?: number;
   retryDelayMs?: number;
   stop?: () => boolean;
+  run?: BoxRun;
 }): Promise<BoxRun> {
-  const run: BoxRun = { acknowledged: new Set(), statuses: new Map() };
+  const run: BoxRun = options.run ?? { acknowledged: new Set(), statuses: new Map() };
   const note = (status: number | 'timeout') => run.statuses.set(status, (run.statuses.get(status) ?? 0) + 1);
   const box = async (index: number) => {
     for (let sequence = 0; sequence < options.eventsPerBox; sequence++) {

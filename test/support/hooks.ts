@@ -42,7 +42,10 @@ export interface UploadResult {
 
 export async function upload(target: TestApp | string, body: unknown): Promise<UploadResult[]> {
   const agent = typeof target === 'string' ? request(target) : request(target.app.getHttpServer());
-  const response = await agent.post(HISTORY_EVENT_PATH).send(body as object).expect(200);
+  const response = await agent
+    .post(HISTORY_EVENT_PATH)
+    .send(body as object)
+    .expect(200);
   return response.body.data.events;
 }
 

@@ -32,7 +32,7 @@ export class PostgresServer {
     this.child = child;
     this.url = await new Promise<string>((resolve, reject) => {
       let output = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         const match = /URL (\S+)/.exec(output);
         if (match) resolve(match[1]);

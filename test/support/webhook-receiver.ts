@@ -1,4 +1,4 @@
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedWebhook {
@@ -26,24 +26,28 @@ export class WebhookReceiver {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', async () => {
-        const body = Buffer.concat(chunks).toString();
-        const id = String(req.headers['webhook-id']);
-        const attempt = this.received.filter((request) => request.headers['webhook-id'] === id).length + 1;
-        const answer = this.answer({ id, body, attempt });
-        const received: ReceivedWebhook = { headers: req.headers, body, status: 0 };
-        this.received.push(received);
-        if (answer === 'hang') {
-          this.hanging.add(() => res.destroy());
-          return;
-        }
-        const status = await answer;
-        received.status = status;
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
+      // A test's answer that rejects drops the connection (a network error for the dispatcher), not the test process.
+      req.on('end', () => {
+        this.respond(req, res, Buffer.concat(chunks).toString()).catch(() => res.destroy());
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return (this.server.address() as AddressInfo).port;
+  }
+
+  private async respond(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    const id = String(req.headers['webhook-id']);
+    const attempt = this.received.filter((request) => request.headers['webhook-id'] === id).length + 1;
+    const answer = this.answer({ id, body, attempt });
+    const received: ReceivedWebhook = { headers: req.headers, body, status: 0 };
+    this.received.push(received);
+    if (answer === 'hang') {
+      this.hanging.add(() => res.destroy());
+      return;
+    }
+    const status = await answer;
+    received.status = status;
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
   }
 
   get url(): string {

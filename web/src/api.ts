@@ -264,7 +264,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
@@ -309,7 +309,9 @@ export async function faceThumbnails(items: EventItem[], size: 96 | 192 | 384, s
   if (images.length === 0) return {};
   try {
     const batch = await api<{ items: BatchThumbnail[] }>(withQuery('/api/thumbnails', { images: images.join(','), size }), { signal });
-    return Object.fromEntries(batch.items.map((thumbnail) => [thumbnail.event_id, `data:${thumbnail.content_type};base64,${thumbnail.data_base64}`]));
+    return Object.fromEntries(
+      batch.items.map((thumbnail) => [thumbnail.event_id, `data:${thumbnail.content_type};base64,${thumbnail.data_base64}`]),
+    );
   } catch (error) {
     if ((error as Error).name === 'AbortError' || (error instanceof ApiError && error.status === 401)) throw error;
     return {};

@@ -9,8 +9,8 @@ interface Auth {
   session: SessionInfo | null;
   /** Why the operator is signed out: 'ended' (the session ended by itself) or 'signed-out'. */
   reason: 'ended' | 'signed-out' | null;
-  signIn(key: string): Promise<void>;
-  signOut(): Promise<void>;
+  signIn: (key: string) => Promise<void>;
+  signOut: () => Promise<void>;
 }
 
 const AuthContext = createContext<Auth | null>(null);

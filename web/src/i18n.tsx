@@ -1,4 +1,4 @@
-import { createContext, ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 
 export { instantToWallTime, startOfToday, wallTimeToInstant, zoneOffsetMs } from './time';
 
@@ -25,7 +25,7 @@ const en = {
   'signin.wrong': 'This is not an admin API key.',
   'signin.throttled': 'Too many attempts: wait a minute.',
   'signin.failed': 'Could not sign in: {message}',
-  'signout': 'Sign out',
+  signout: 'Sign out',
   'signout.done': 'You are signed out.',
   'session.ended': 'Your session has ended: sign in again.',
   'live.connected': 'Live',
@@ -283,7 +283,7 @@ const zh: Record<MessageKey, string> = {
   'signin.wrong': '这不是管理 API 密钥。',
   'signin.throttled': '尝试次数过多，请一分钟后再试。',
   'signin.failed': '无法登录：{message}',
-  'signout': '退出登录',
+  signout: '退出登录',
   'signout.done': '您已退出登录。',
   'session.ended': '会话已结束，请重新登录。',
   'live.connected': '实时',
@@ -532,18 +532,18 @@ function initialLanguage(): Language {
 
 interface I18n {
   language: Language;
-  setLanguage(language: Language): void;
+  setLanguage: (language: Language) => void;
   timeZone: string;
-  setTimeZone(zone: string | null): void;
-  t(key: MessageKey, values?: Record<string, string | number>): string;
+  setTimeZone: (zone: string | null) => void;
+  t: (key: MessageKey, values?: Record<string, string | number>) => string;
   /** A date and time in the operator's zone. */
-  dateTime(value: string | number | Date): string;
-  time(value: string | number | Date): string;
-  date(value: string | number | Date): string;
+  dateTime: (value: string | number | Date) => string;
+  time: (value: string | number | Date) => string;
+  date: (value: string | number | Date) => string;
   /** Time of day for today, else a short date and time. */
-  short(value: string | number | Date): string;
-  number(value: number): string;
-  relative(value: string | number | Date): string;
+  short: (value: string | number | Date) => string;
+  number: (value: number) => string;
+  relative: (value: string | number | Date) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -560,9 +560,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     else localStorage.removeItem(ZONE_KEY);
     setTimeZoneState(zone || BROWSER_ZONE);
   }, []);
+  useEffect(() => {
+    document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
+  }, [language]);
   const value = useMemo<I18n>(() => {
     const locale = language === 'zh' ? 'zh-CN' : 'en-GB';
-    document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
     const dateTimeFormat = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'medium' });
     const timeFormat = new Intl.DateTimeFormat(locale, { timeZone, timeStyle: 'medium' });
     const dateFormat = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium' });
@@ -578,7 +580,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setTimeZone,
       t: (key, values) =>
         dictionary[key].replace(/\{(\w+)\}/g, (_, name: string) =>
-          values?.[name] === undefined ? `{${name}}` : typeof values[name] === 'number' ? numberFormat.format(values[name] as number) : String(values[name]),
+          values?.[name] === undefined
+            ? `{${name}}`
+            : typeof values[name] === 'number'
+              ? numberFormat.format(values[name])
+              : String(values[name]),
         ),
       dateTime: (input) => dateTimeFormat.format(new Date(input)),
       time: (input) => timeFormat.format(new Date(input)),

@@ -10,9 +10,9 @@ type EventsListener = (items: EventItem[]) => void;
 interface Live {
   status: LiveStatus;
   paused: boolean;
-  setPaused(paused: boolean): void;
+  setPaused: (paused: boolean) => void;
   /** Calls `listener` with each batch of new events (newest first); returns the unsubscribe. */
-  onEvents(listener: EventsListener): () => void;
+  onEvents: (listener: EventsListener) => () => void;
 }
 
 /** Counters for the console benchmark (bench/console.js), read from the page. */

@@ -1,13 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminApi } from '../../auth/admin-api-key.guard';
 import { ImageRoute } from '../../auth/admin-rate-limits';
@@ -77,7 +69,8 @@ export class EventQueryController {
   @Get(':id/original')
   @ApiOperation({
     summary: 'The event exactly as the box sent it',
-    description: 'Rebuilt from the stored rows, images included as the base64 text the box sent (a form upload comes back as its JSON equivalent).',
+    description:
+      'Rebuilt from the stored rows, images included as the base64 text the box sent (a form upload comes back as its JSON equivalent).',
   })
   @ApiOkResponse({ type: HistoryEventDto, description: 'The uploaded event, unknown keys included' })
   @BadRequest()
@@ -87,7 +80,10 @@ export class EventQueryController {
   }
 
   @Get(':id/images/:kind')
-  @ApiOperation({ summary: 'The bytes of an image of an event', description: 'With its content type and an ETag (the sha256 of the bytes).' })
+  @ApiOperation({
+    summary: 'The bytes of an image of an event',
+    description: 'With its content type and an ETag (the sha256 of the bytes).',
+  })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a copy already held: 304 when it still matches' })
   @ApiOkResponse({
     description: 'The image',

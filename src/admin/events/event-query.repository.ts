@@ -38,7 +38,14 @@ export class EventQueryRepository {
       const ids: { id: string }[] = filter.nameCondition
         ? await this.pageByName(manager, page, filter.nameCondition, params)
         : await manager.query(pageSql(page), params.values);
-      const rows = ids.length === 0 ? [] : await this.rowsOf(manager, ids.map((row) => row.id), query.order);
+      const rows =
+        ids.length === 0
+          ? []
+          : await this.rowsOf(
+              manager,
+              ids.map((row) => row.id),
+              query.order,
+            );
       return query.count ? { rows, total: await this.count(manager, query) } : { rows };
     });
   }
@@ -50,12 +57,7 @@ export class EventQueryRepository {
    * rare, and the trigram index finds its few rows to sort. The planner, left to choose, picks
    * the trigram index for common names too once the table is large (and sorts thousands of rows).
    */
-  private async pageByName(
-    manager: EntityManager,
-    page: PageSql,
-    nameCondition: string,
-    params: SqlParameters,
-  ): Promise<{ id: string }[]> {
+  private async pageByName(manager: EntityManager, page: PageSql, nameCondition: string, params: SqlParameters): Promise<{ id: string }[]> {
     const walked: { id: string }[] = await manager.query(
       `SELECT id FROM (${pageSql({ ...page, size: NAME_WALK_ROWS, columns: 'e.id, e.event_time, e.identity_name' })}) AS walked
         WHERE ${nameCondition.replace('e.identity_name', 'walked.identity_name')}
@@ -133,7 +135,7 @@ export class EventQueryRepository {
     const params = new SqlParameters();
     const filter = eventFilterSql(query, params);
     const conditions = filter.nameCondition ? [...filter.conditions, filter.nameCondition] : filter.conditions;
-    const [{ total }] = await manager.query(
+    const [{ total }] = await manager.query<{ total: string }[]>(
       `SELECT count(*)::bigint AS total FROM ${fromSql(filter)} ${where(conditions)}`,
       params.values,
     );

@@ -49,7 +49,8 @@ export class QuarantineController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Validate a quarantined event again and store it if it now passes',
-    description: 'For events quarantined by a rule since relaxed (IMAGE_MAX_BYTES, JSON_MAX_DEPTH...). Replaying twice answers with the same event id.',
+    description:
+      'For events quarantined by a rule since relaxed (IMAGE_MAX_BYTES, JSON_MAX_DEPTH...). Replaying twice answers with the same event id.',
   })
   @ApiOkResponse({ type: ReplayResultDto, description: 'It passed: the event id' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'It still fails validation: the errors' })

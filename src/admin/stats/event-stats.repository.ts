@@ -56,9 +56,7 @@ export class EventStatsRepository {
   }
 
   private async foldChunk(manager: EntityManager, upTo: string): Promise<number | null> {
-    await manager.query(
-      `INSERT INTO event_stats_watermark (id, folded_up_to, folded_at) VALUES (1, 0, now()) ON CONFLICT (id) DO NOTHING`,
-    );
+    await manager.query(`INSERT INTO event_stats_watermark (id, folded_up_to, folded_at) VALUES (1, 0, now()) ON CONFLICT (id) DO NOTHING`);
     const [{ folded_up_to: from }]: { folded_up_to: string }[] = await manager.query(
       `SELECT folded_up_to::text FROM event_stats_watermark WHERE id = 1 FOR UPDATE`,
     );

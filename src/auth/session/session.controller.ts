@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, HttpStatus, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -49,7 +61,8 @@ export class SessionController {
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'The body is not application/json' })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
-    description: 'More than ADMIN_AUTH_FAILURES_PER_MINUTE failed sign-ins from this address, or ADMIN_RATE_LIMIT_PER_MINUTE requests with this key',
+    description:
+      'More than ADMIN_AUTH_FAILURES_PER_MINUTE failed sign-ins from this address, or ADMIN_RATE_LIMIT_PER_MINUTE requests with this key',
   })
   async signIn(@Body() body: CreateSessionDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionDto> {
     const session = await this.sessions.open(body.key, clientAddress(req), req.headers['user-agent']);
@@ -91,4 +104,3 @@ export class SessionController {
     res.setHeader('Set-Cookie', clearedSessionCookie(req.secure));
   }
 }
-

@@ -82,8 +82,7 @@ const SafeInteger = () =>
   );
 
 /** Decodes a base64 field once, at transformation; `IsImage` then reports what decoding found. */
-const DecodeImage = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? decodeImage(value) : value));
+const DecodeImage = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? decodeImage(value) : value));
 
 function IsImage(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -92,9 +91,7 @@ function IsImage(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown) => value instanceof DecodedImage,
         defaultMessage: (args) =>
-          args?.value instanceof UndecodableImage
-            ? `${args.property} ${args.value.reason}`
-            : `${args?.property} must be a base64 string`,
+          args?.value instanceof UndecodableImage ? `${args.property} ${args.value.reason}` : `${args?.property} must be a base64 string`,
       },
     },
     options,

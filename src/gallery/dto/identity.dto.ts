@@ -14,7 +14,7 @@ export class IdentityListQueryDto extends PageQueryDto {
   @QueryText(MAX_TEXT_LENGTH)
   group_name?: string;
 
-  @ApiPropertyOptional({ description: "Only the identity with this box identity_id, exactly", example: '1602612036.3828533' })
+  @ApiPropertyOptional({ description: 'Only the identity with this box identity_id, exactly', example: '1602612036.3828533' })
   @IsOptional()
   @QueryText(MAX_TEXT_LENGTH)
   identity_id?: string;
@@ -100,7 +100,12 @@ export class GalleryFaceDto {
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a newer face took its place; null for the current face' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When a newer face took its place; null for the current face',
+  })
   replaced_at: string | null;
 }
 

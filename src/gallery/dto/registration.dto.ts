@@ -15,7 +15,8 @@ const LIMIT_MESSAGE = `$property must be a whole number from 1 to ${MAX_PAGE_SIZ
 export class RegistrationListQueryDto {
   @ApiPropertyOptional({
     enum: REGISTRATION_OUTCOMES,
-    description: 'registered: a new identity; already_registered: it was one; rejected: refused (see reason); pending: the gallery has not handled it yet',
+    description:
+      'registered: a new identity; already_registered: it was one; rejected: refused (see reason); pending: the gallery has not handled it yet',
   })
   @IsOptional()
   @IsIn(REGISTRATION_OUTCOMES, { message: `outcome must be one of ${REGISTRATION_OUTCOMES.join(', ')}` })

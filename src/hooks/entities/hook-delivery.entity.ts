@@ -20,7 +20,7 @@ export class HookDeliveryEntity {
   @PrimaryColumn({ name: 'hook_seq', type: 'bigint' })
   hookSeq: string;
 
-  /** `gallery`, `webhook:<url without credentials or query>`, `amqp:<host>/<vhost>/<exchange>`: never a secret. */
+  /** `gallery`, `webhook:<scheme>//<host><path>` (no credentials, query or fragment), `amqp:<host>:<port>/<vhost>/<exchange>`: never a secret. */
   @PrimaryColumn({ type: 'text' })
   subscriber: string;
 
@@ -52,7 +52,11 @@ export class HookDeliveryEntity {
   @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
   lastAttemptAt: Date | null;
 
-  /** Why the last attempt failed, in words the service wrote: a status code or a network error, never a body or a secret. */
+  /**
+   * Why the last attempt failed, as the subscriber put it: the webhook's HTTP status or network
+   * error code (never its answer's body), the broker's error with the URL's password cut out, or
+   * `the subscriber failed: <message>` of an error an in-process handler threw.
+   */
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 

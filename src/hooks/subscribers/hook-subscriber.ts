@@ -21,7 +21,10 @@ export class DeliveryError extends Error {}
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new DeliveryError(`${what} took longer than the delivery timeout`));
-    if (signal.aborted) return onAbort();
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

@@ -74,6 +74,9 @@ export class BatchThumbnailDto {
 }
 
 export class ThumbnailBatchDto {
-  @ApiProperty({ type: [BatchThumbnailDto], description: 'The thumbnails of the images that exist and decode, in request order; the others are left out' })
+  @ApiProperty({
+    type: [BatchThumbnailDto],
+    description: 'The thumbnails of the images that exist and decode, in request order; the others are left out',
+  })
   items: BatchThumbnailDto[];
 }

@@ -4,12 +4,28 @@ import { useAuth } from '../auth';
 import { BROWSER_ZONE, Language, useI18n } from '../i18n';
 import { useLive } from '../live';
 
-const ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Singapore', 'Asia/Tokyo', 'Europe/Berlin', 'Europe/London', 'America/New_York', 'America/Los_Angeles', 'UTC'];
+const ZONES = [
+  'Asia/Shanghai',
+  'Asia/Hong_Kong',
+  'Asia/Singapore',
+  'Asia/Tokyo',
+  'Europe/Berlin',
+  'Europe/London',
+  'America/New_York',
+  'America/Los_Angeles',
+  'UTC',
+];
 
 export function LiveIndicator() {
   const { t } = useI18n();
   const { status, paused, setPaused } = useLive();
-  const text = paused ? t('live.paused') : status === 'open' ? t('live.connected') : status === 'connecting' ? t('live.connecting') : t('live.offline');
+  const text = paused
+    ? t('live.paused')
+    : status === 'open'
+      ? t('live.connected')
+      : status === 'connecting'
+        ? t('live.connecting')
+        : t('live.offline');
   return (
     <div className="live">
       <span className={`dot ${paused ? 'paused' : status}`} aria-hidden="true" />
@@ -42,7 +58,11 @@ function ZoneSwitch() {
   return (
     <label className="inline">
       <span className="visually-hidden">{t('tz.label')}</span>
-      <select value={timeZone} onChange={(event) => setTimeZone(event.target.value === BROWSER_ZONE ? null : event.target.value)} aria-label={t('tz.label')}>
+      <select
+        value={timeZone}
+        onChange={(event) => setTimeZone(event.target.value === BROWSER_ZONE ? null : event.target.value)}
+        aria-label={t('tz.label')}
+      >
         {zones.map((zone) => (
           <option key={zone} value={zone}>
             {zone === BROWSER_ZONE ? t('tz.browser', { zone }) : zone}
@@ -70,7 +90,13 @@ export function Layout({ children }: { children: ReactNode }) {
         {t('app.skip')}
       </a>
       <header className="topbar">
-        <button type="button" className="icon-button menu-button" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
+        <button
+          type="button"
+          className="icon-button menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
           ☰<span className="visually-hidden">{t('nav.menu')}</span>
         </button>
         <strong className="brand">{t('app.title')}</strong>

@@ -13,7 +13,8 @@ export function Spinner() {
 
 export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void }) {
   const { t } = useI18n();
-  const message = error instanceof ApiError ? (error.status === 0 ? t('common.network') : error.message) : String((error as Error)?.message ?? error);
+  const message =
+    error instanceof ApiError ? (error.status === 0 ? t('common.network') : error.message) : String((error as Error)?.message ?? error);
   return (
     <div className="error" role="alert">
       {t('common.error', { message })}
@@ -27,7 +28,13 @@ export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void 
 }
 
 /** Loading, error or the content. */
-export function QueryState({ query, children }: { query: { isPending: boolean; error: unknown; refetch: () => unknown }; children: () => ReactNode }) {
+export function QueryState({
+  query,
+  children,
+}: {
+  query: { isPending: boolean; error: unknown; refetch: () => unknown };
+  children: () => ReactNode;
+}) {
   if (query.error) return <ErrorBox error={query.error} retry={() => void query.refetch()} />;
   if (query.isPending) return <Spinner />;
   return <>{children()}</>;
@@ -63,7 +70,19 @@ export function Thumb({
   return <img className={`thumb ${className ?? ''}`} src={src} alt={alt} loading={eager ? 'eager' : 'lazy'} decoding="async" />;
 }
 
-export function FaceThumb({ item, size, className, eager, data }: { item: EventItem; size: 96 | 192 | 384; className?: string; eager?: boolean; data?: string }) {
+export function FaceThumb({
+  item,
+  size,
+  className,
+  eager,
+  data,
+}: {
+  item: EventItem;
+  size: 96 | 192 | 384;
+  className?: string;
+  eager?: boolean;
+  data?: string;
+}) {
   if (data) return <img className={`thumb ${className ?? ''}`} src={data} alt={item.identity_name} decoding="async" />;
   const face = faceOf(item);
   return <Thumb url={face?.thumbnail_url} size={size} alt={item.identity_name} className={className} eager={eager} />;
@@ -109,7 +128,17 @@ export function Drawer({ title, onClose, children }: { title: string; onClose: (
   );
 }
 
-export function Tabs<T extends string>({ value, options, onChange, label }: { value: T; options: [T, string][]; onChange: (value: T) => void; label: string }) {
+export function Tabs<T extends string>({
+  value,
+  options,
+  onChange,
+  label,
+}: {
+  value: T;
+  options: [T, string][];
+  onChange: (value: T) => void;
+  label: string;
+}) {
   return (
     <div className="tabs" role="tablist" aria-label={label}>
       {options.map(([option, text]) => (

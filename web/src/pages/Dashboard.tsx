@@ -29,13 +29,19 @@ export default function Dashboard() {
   const byType = useQuery({
     queryKey: ['summary', 'hour', 'person_type', today],
     queryFn: ({ signal }) =>
-      api<Summary>(withQuery('/api/events/summary', { from: today.from, to: today.to, bucket: 'hour', tz: today.timeZone, group_by: 'person_type' }), { signal }),
+      api<Summary>(
+        withQuery('/api/events/summary', { from: today.from, to: today.to, bucket: 'hour', tz: today.timeZone, group_by: 'person_type' }),
+        { signal },
+      ),
     refetchInterval: 30_000,
   });
   const byBox = useQuery({
     queryKey: ['summary', 'day', 'dev_sno', today],
     queryFn: ({ signal }) =>
-      api<Summary>(withQuery('/api/events/summary', { from: today.from, to: today.to, bucket: 'day', tz: today.timeZone, group_by: 'dev_sno' }), { signal }),
+      api<Summary>(
+        withQuery('/api/events/summary', { from: today.from, to: today.to, bucket: 'day', tz: today.timeZone, group_by: 'dev_sno' }),
+        { signal },
+      ),
     refetchInterval: 60_000,
   });
   const gallery = useQuery({
@@ -113,7 +119,16 @@ export default function Dashboard() {
                 .sort((a, b) => b[1] - a[1])
                 .slice(0, 6);
               if (top.length === 0) return <p className="muted">{t('dash.noEvents')}</p>;
-              return <Bars rows={top.map(([box, value]) => ({ label: box || '—', value, tone: 'neutral', to: `/events?dev_sno=${encodeURIComponent(box)}` }))} />;
+              return (
+                <Bars
+                  rows={top.map(([box, value]) => ({
+                    label: box || '—',
+                    value,
+                    tone: 'neutral',
+                    to: `/events?dev_sno=${encodeURIComponent(box)}`,
+                  }))}
+                />
+              );
             }}
           </QueryState>
         </section>

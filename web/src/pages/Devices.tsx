@@ -29,14 +29,19 @@ export default function Devices() {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
-  const devices = useQuery({ queryKey: ['devices'], queryFn: ({ signal }) => api<{ items: Box[] }>('/api/devices', { signal }), refetchInterval: 30_000 });
+  const devices = useQuery({
+    queryKey: ['devices'],
+    queryFn: ({ signal }) => api<{ items: Box[] }>('/api/devices', { signal }),
+    refetchInterval: 30_000,
+  });
   const range = useMemo(() => {
     const to = new Date(startOfToday(timeZone).getTime() + DAY_MS);
     return { from: new Date(to.getTime() - DAYS * DAY_MS).toISOString(), to: to.toISOString() };
   }, [timeZone]);
   const daily = useQuery({
     queryKey: ['summary', 'devices', range, timeZone],
-    queryFn: ({ signal }) => api<Summary>(withQuery('/api/events/summary', { ...range, bucket: 'day', tz: timeZone, group_by: 'ep_id' }), { signal }),
+    queryFn: ({ signal }) =>
+      api<Summary>(withQuery('/api/events/summary', { ...range, bucket: 'day', tz: timeZone, group_by: 'ep_id' }), { signal }),
     refetchInterval: 120_000,
   });
   const perEdgePoint = useMemo(() => {
@@ -92,9 +97,12 @@ export default function Devices() {
                               </Link>
                             </td>
                             <td data-label={t('devices.ip')}>{edgePoint.device_ip}</td>
-                            <td data-label={t('devices.type')}>{t(`dt.${edgePoint.device_type}` as MessageKey) ?? edgePoint.device_type}</td>
+                            <td data-label={t('devices.type')}>
+                              {t(`dt.${edgePoint.device_type}` as MessageKey) ?? edgePoint.device_type}
+                            </td>
                             <td data-label={t('devices.lastEvent')}>
-                              <Quiet last={edgePoint.last_event_time} now={now} /> <span className="muted">{dateTime(edgePoint.last_event_time)}</span>
+                              <Quiet last={edgePoint.last_event_time} now={now} />{' '}
+                              <span className="muted">{dateTime(edgePoint.last_event_time)}</span>
                             </td>
                             <td data-label={t('devices.events')}>{edgePoint.event_count.toLocaleString()}</td>
                             <td data-label={t('devices.perDay')} className="sparkline-cell">
@@ -119,7 +127,14 @@ function Sparkline({ counts, days }: { counts?: Map<string, number>; days: numbe
   const data = useMemo(
     () => ({
       times: days.map((day) => day / 1000),
-      series: [{ label: t('devices.events'), color: '#4f7df3', bars: true, values: days.map((day) => counts?.get(new Date(day).toISOString().slice(0, 10)) ?? 0) }],
+      series: [
+        {
+          label: t('devices.events'),
+          color: '#4f7df3',
+          bars: true,
+          values: days.map((day) => counts?.get(new Date(day).toISOString().slice(0, 10)) ?? 0),
+        },
+      ],
     }),
     [counts, days, t],
   );
@@ -127,7 +142,14 @@ function Sparkline({ counts, days }: { counts?: Map<string, number>; days: numbe
   const total = data.series[0].values.reduce((sum, value) => sum + (value ?? 0), 0);
   return (
     <Suspense fallback={<span className="muted">…</span>}>
-      <Chart times={data.times} series={data.series} height={36} compact formatTime={formatTime} label={`${t('devices.perDay')}: ${total}`} />
+      <Chart
+        times={data.times}
+        series={data.series}
+        height={36}
+        compact
+        formatTime={formatTime}
+        label={`${t('devices.perDay')}: ${total}`}
+      />
     </Suspense>
   );
 }

@@ -55,7 +55,9 @@ function EventDetailView({ event }: { event: EventDetail }) {
         </div>
       </section>
       <p>
-        <Link to={`/people/${encodeURIComponent(event.identity_id)}?group=${encodeURIComponent(event.group_name)}`}>{t('detail.personPage')} →</Link>
+        <Link to={`/people/${encodeURIComponent(event.identity_id)}?group=${encodeURIComponent(event.group_name)}`}>
+          {t('detail.personPage')} →
+        </Link>
       </p>
       <section aria-labelledby="detail-quality">
         <h3 id="detail-quality">{t('detail.quality')}</h3>
@@ -91,23 +93,38 @@ function DetailImage({ event, kind }: { event: EventDetail; kind: ImageKind }) {
   const image = event.images[kind];
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   if (!image?.url) return null;
-  const rect = kind === 'spot_pic' ? (event.ext_data.grab_fiqa_info.rect as { top: number; bottom: number; left: number; right: number } | undefined) : undefined;
+  const rect =
+    kind === 'spot_pic'
+      ? (event.ext_data.grab_fiqa_info.rect as { top: number; bottom: number; left: number; right: number } | undefined)
+      : undefined;
   // The box is drawn only where the camera's coordinates fit the photo it sent.
-  const fits = rect && size && rect.left >= 0 && rect.top >= 0 && rect.right <= size.width && rect.bottom <= size.height && rect.right > rect.left && rect.bottom > rect.top;
+  const fits =
+    rect &&
+    size &&
+    rect.left >= 0 &&
+    rect.top >= 0 &&
+    rect.right <= size.width &&
+    rect.bottom <= size.height &&
+    rect.right > rect.left &&
+    rect.bottom > rect.top;
   return (
     <figure className={`detail-image ${kind}`}>
       <a href={image.url} target="_blank" rel="noreferrer" title={t('detail.openFull')}>
         <div className="image-frame">
-          <img src={image.url} alt={`${t(`kind.${kind}` as MessageKey)}: ${event.identity_name}`} onLoad={(e) => setSize({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })} />
+          <img
+            src={image.url}
+            alt={`${t(`kind.${kind}` as MessageKey)}: ${event.identity_name}`}
+            onLoad={(e) => setSize({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })}
+          />
           {fits && (
             <span
               className="face-box"
               aria-label={t('detail.faceBox')}
               style={{
-                left: `${(rect!.left / size!.width) * 100}%`,
-                top: `${(rect!.top / size!.height) * 100}%`,
-                width: `${((rect!.right - rect!.left) / size!.width) * 100}%`,
-                height: `${((rect!.bottom - rect!.top) / size!.height) * 100}%`,
+                left: `${(rect.left / size.width) * 100}%`,
+                top: `${(rect.top / size.height) * 100}%`,
+                width: `${((rect.right - rect.left) / size.width) * 100}%`,
+                height: `${((rect.bottom - rect.top) / size.height) * 100}%`,
               }}
             />
           )}
@@ -118,6 +135,11 @@ function DetailImage({ event, kind }: { event: EventDetail; kind: ImageKind }) {
       </figcaption>
     </figure>
   );
+}
+
+/** A value the box sent, as text: its fields are open JSON, so an object shows as JSON, not `[object Object]`. */
+function shown(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
 const CHECKS = ['face_size', 'clarity', 'headpose', 'partial', 'brightness'] as const;
@@ -176,7 +198,7 @@ function Quality({ box, grab }: { box: Record<string, unknown>; grab: Record<str
           {t('detail.camera')}:{' '}
           {grabItems
             .filter(([, item]) => item !== undefined)
-            .map(([name, item]) => `${name} ${name === t('q.sex') ? t(`q.sex.${item}` as MessageKey) : item}`)
+            .map(([name, item]) => `${name} ${name === t('q.sex') ? t(`q.sex.${shown(item)}` as MessageKey) : shown(item)}`)
             .join(' · ')}
         </p>
       )}
@@ -214,7 +236,9 @@ export function HookRow({ hook, onRetried }: { hook: Hook; onRetried?: () => voi
         {hook.deliveries.map((delivery) => (
           <li key={delivery.subscriber}>
             <code>{delivery.subscriber}</code>{' '}
-            <StatusBadge tone={delivery.status === 'dead' ? 'bad' : delivery.status === 'pending' ? 'warn' : 'ok'}>{t(`hook.status.${delivery.status}` as MessageKey)}</StatusBadge>{' '}
+            <StatusBadge tone={delivery.status === 'dead' ? 'bad' : delivery.status === 'pending' ? 'warn' : 'ok'}>
+              {t(`hook.status.${delivery.status}` as MessageKey)}
+            </StatusBadge>{' '}
             <span className="muted">
               {t('hook.attempts', { count: delivery.attempts })}
               {delivery.next_attempt_at && ` · ${t('hook.nextAttempt', { time: dateTime(delivery.next_attempt_at) })}`}
@@ -233,7 +257,10 @@ export function HookRow({ hook, onRetried }: { hook: Hook; onRetried?: () => voi
 
 function EventHooks({ id }: { id: string }) {
   const { t } = useI18n();
-  const hooks = useQuery({ queryKey: ['hooks', 'event', id], queryFn: ({ signal }) => api<Page<Hook>>(withQuery('/api/hooks', { event_id: id }), { signal }) });
+  const hooks = useQuery({
+    queryKey: ['hooks', 'event', id],
+    queryFn: ({ signal }) => api<Page<Hook>>(withQuery('/api/hooks', { event_id: id }), { signal }),
+  });
   return (
     <section aria-labelledby="detail-hooks">
       <h3 id="detail-hooks">{t('detail.hooks')}</h3>
@@ -309,7 +336,11 @@ function abbreviated(value: unknown): unknown {
 function Original({ id }: { id: string }) {
   const { t } = useI18n();
   const [shown, setShown] = useState(false);
-  const original = useQuery({ queryKey: ['original', id], queryFn: ({ signal }) => api<unknown>(`/api/events/${id}/original`, { signal }), enabled: shown });
+  const original = useQuery({
+    queryKey: ['original', id],
+    queryFn: ({ signal }) => api<unknown>(`/api/events/${id}/original`, { signal }),
+    enabled: shown,
+  });
   return (
     <section aria-labelledby="detail-original">
       <h3 id="detail-original">{t('detail.original')}</h3>

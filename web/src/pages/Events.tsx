@@ -30,7 +30,9 @@ export default function Events() {
   const events = useInfiniteQuery({
     queryKey,
     queryFn: async ({ pageParam, signal }) => {
-      const page = await api<Page<EventItem>>(withQuery('/api/events', { ...filterQuery(filters), limit: PAGE_SIZE, cursor: pageParam }), { signal });
+      const page = await api<Page<EventItem>>(withQuery('/api/events', { ...filterQuery(filters), limit: PAGE_SIZE, cursor: pageParam }), {
+        signal,
+      });
       return { ...page, thumbnails: await faceThumbnails(page.items, 192, signal) };
     },
     initialPageParam: undefined as string | undefined,
@@ -39,7 +41,10 @@ export default function Events() {
 
   const live = useLiveRows(filters, queryKey);
   const pageItems = useMemo(() => events.data?.pages.flatMap((page) => page.items) ?? [], [events.data]);
-  const thumbnails = useMemo(() => Object.assign({}, ...(events.data?.pages.map((page) => page.thumbnails) ?? [])) as Record<string, string>, [events.data]);
+  const thumbnails = useMemo(
+    () => Object.assign({}, ...(events.data?.pages.map((page) => page.thumbnails) ?? [])) as Record<string, string>,
+    [events.data],
+  );
   const rows = useMemo(() => {
     const seen = new Set(live.items.map((item) => item.id));
     return [...live.items, ...pageItems.filter((item) => !seen.has(item.id))];
@@ -71,7 +76,12 @@ export default function Events() {
         <div className="toolbar">
           <div className="segmented" role="group" aria-label={t('events.view')}>
             {(['grid', 'list'] as View[]).map((option) => (
-              <button key={option} type="button" aria-pressed={view === option} onClick={() => setParam({ view: option === 'grid' ? undefined : option })}>
+              <button
+                key={option}
+                type="button"
+                aria-pressed={view === option}
+                onClick={() => setParam({ view: option === 'grid' ? undefined : option })}
+              >
                 {t(`events.${option}` as MessageKey)}
               </button>
             ))}
@@ -130,9 +140,13 @@ function useLiveRows(filters: EventFilters, queryKey: unknown[]) {
   const scroller = useRef<HTMLDivElement>(null);
   const atTop = useRef(true);
   const pausedRef = useRef(paused);
-  pausedRef.current = paused;
-
   useEffect(() => {
+    pausedRef.current = paused;
+  }, [paused]);
+
+  // New filters start a new list: the state and the buffer (a ref, which a reset during render may not touch) together.
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- resets with the buffer above; runs only when the query changes
     setItems([]);
     setPending([]);
     setGap(0);
@@ -195,7 +209,12 @@ function useLiveRows(filters: EventFilters, queryKey: unknown[]) {
 function FilterBar({ filters, setParam }: { filters: EventFilters; setParam: (changes: Record<string, string | undefined>) => void }) {
   const { t, timeZone } = useI18n();
   const [name, setName] = useState(filters.identity_name ?? '');
-  useEffect(() => setName(filters.identity_name ?? ''), [filters.identity_name]);
+  // The box follows the URL (back, a shared link): adjusted while rendering, not in an effect after it.
+  const [nameInUrl, setNameInUrl] = useState(filters.identity_name);
+  if (nameInUrl !== filters.identity_name) {
+    setNameInUrl(filters.identity_name);
+    setName(filters.identity_name ?? '');
+  }
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent) => {
       const target = event.target as HTMLElement;
@@ -209,13 +228,16 @@ function FilterBar({ filters, setParam }: { filters: EventFilters; setParam: (ch
   }, []);
 
   const wall = (value?: string) => (value ? instantToWallTime(new Date(value), timeZone) : '');
-  const setTime = (field: 'from' | 'to', value: string) => setParam({ [field]: value ? wallTimeToInstant(value, timeZone)?.toISOString() : undefined });
+  const setTime = (field: 'from' | 'to', value: string) =>
+    setParam({ [field]: value ? wallTimeToInstant(value, timeZone)?.toISOString() : undefined });
   const range = (ms: number | 'today') => {
     const from = ms === 'today' ? startOfToday(timeZone) : new Date(Date.now() - ms);
     setParam({ from: from.toISOString(), to: undefined });
   };
   const togglePersonType = (type: number) => {
-    const next = filters.person_type.includes(type) ? filters.person_type.filter((value) => value !== type) : [...filters.person_type, type];
+    const next = filters.person_type.includes(type)
+      ? filters.person_type.filter((value) => value !== type)
+      : [...filters.person_type, type];
     setParam({ person_type: next.sort().join(',') || undefined });
   };
 
@@ -261,7 +283,13 @@ function FilterBar({ filters, setParam }: { filters: EventFilters; setParam: (ch
           >
             <label>
               {t('events.name')}
-              <input id="filter-name" type="search" value={name} onChange={(event) => setName(event.target.value)} onBlur={() => setParam({ identity_name: name.trim() || undefined })} />
+              <input
+                id="filter-name"
+                type="search"
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                onBlur={() => setParam({ identity_name: name.trim() || undefined })}
+              />
             </label>
           </form>
           <TextFilter label={t('events.box')} value={filters.dev_sno} onChange={(value) => setParam({ dev_sno: value })} />
@@ -311,18 +339,52 @@ function FilterBar({ filters, setParam }: { filters: EventFilters; setParam: (ch
           </label>
           <label className="narrow">
             {t('events.scoreMin')}
-            <input type="number" step="0.01" inputMode="decimal" defaultValue={filters.score_min ?? ''} key={`min-${filters.score_min}`} onBlur={(event) => setParam({ score_min: event.target.value || undefined })} />
+            <input
+              type="number"
+              step="0.01"
+              inputMode="decimal"
+              defaultValue={filters.score_min ?? ''}
+              key={`min-${filters.score_min}`}
+              onBlur={(event) => setParam({ score_min: event.target.value || undefined })}
+            />
           </label>
           <label className="narrow">
             {t('events.scoreMax')}
-            <input type="number" step="0.01" inputMode="decimal" defaultValue={filters.score_max ?? ''} key={`max-${filters.score_max}`} onBlur={(event) => setParam({ score_max: event.target.value || undefined })} />
+            <input
+              type="number"
+              step="0.01"
+              inputMode="decimal"
+              defaultValue={filters.score_max ?? ''}
+              key={`max-${filters.score_max}`}
+              onBlur={(event) => setParam({ score_max: event.target.value || undefined })}
+            />
           </label>
           {hasFilters(filters) && (
             <button
               type="button"
               className="link"
               onClick={() =>
-                setParam(Object.fromEntries(['from', 'to', 'dev_sno', 'ep_id', 'device_ip', 'device_type', 'identity_id', 'identity_name', 'group_name', 'person_type', 'want_action', 'score_min', 'score_max', 'fiqa_result', 'has_image'].map((name) => [name, undefined])))
+                setParam(
+                  Object.fromEntries(
+                    [
+                      'from',
+                      'to',
+                      'dev_sno',
+                      'ep_id',
+                      'device_ip',
+                      'device_type',
+                      'identity_id',
+                      'identity_name',
+                      'group_name',
+                      'person_type',
+                      'want_action',
+                      'score_min',
+                      'score_max',
+                      'fiqa_result',
+                      'has_image',
+                    ].map((name) => [name, undefined]),
+                  ),
+                )
               }
             >
               {t('events.clearFilters')}
@@ -382,6 +444,7 @@ function EventRows(props: {
   }, [scroller]);
   const columns = view === 'grid' ? Math.max(1, Math.floor((width - 8) / CARD_WIDTH)) : 1;
   const lines = Math.ceil(rows.length / columns) + 1;
+  // eslint-disable-next-line react-hooks/incompatible-library -- a warning for React Compiler, which the console does not use
   const virtualizer = useVirtualizer({
     count: lines,
     getScrollElement: () => scroller.current,
@@ -491,10 +554,7 @@ function EventCard({
   onOpen: () => void;
 }) {
   const { t, dateTime, short } = useI18n();
-  const quality =
-    item.fiqa_result === false ? (
-      <StatusBadge tone="warn">{t('events.qualityFailed')}</StatusBadge>
-    ) : null;
+  const quality = item.fiqa_result === false ? <StatusBadge tone="warn">{t('events.qualityFailed')}</StatusBadge> : null;
   const action = item.want_action !== '0' ? <span className="badge tone-neutral">{t(`wa.${item.want_action}` as MessageKey)}</span> : null;
   return (
     <div

@@ -16,7 +16,8 @@ export default function Person() {
   const group = useSearchParams()[0].get('group') ?? undefined;
   const found = useQuery({
     queryKey: ['identity-of', identityId, group],
-    queryFn: ({ signal }) => api<Page<Identity>>(withQuery('/api/identities', { identity_id: identityId, group_name: group, limit: 1 }), { signal }),
+    queryFn: ({ signal }) =>
+      api<Page<Identity>>(withQuery('/api/identities', { identity_id: identityId, group_name: group, limit: 1 }), { signal }),
   });
   const galleryId = found.data?.items[0]?.id;
   const identity = useQuery({
@@ -26,7 +27,8 @@ export default function Person() {
   });
   const events = useQuery({
     queryKey: ['events', 'person', identityId, group],
-    queryFn: ({ signal }) => api<Page<EventItem>>(withQuery('/api/events', { identity_id: identityId, group_name: group, limit: 24 }), { signal }),
+    queryFn: ({ signal }) =>
+      api<Page<EventItem>>(withQuery('/api/events', { identity_id: identityId, group_name: group, limit: 24 }), { signal }),
   });
   const range = useMemo(() => {
     const to = new Date(startOfToday(timeZone).getTime() + DAY_MS);
@@ -34,7 +36,8 @@ export default function Person() {
   }, [timeZone]);
   const activity = useQuery({
     queryKey: ['summary', 'person', identityId, range, timeZone],
-    queryFn: ({ signal }) => api<Summary>(withQuery('/api/events/summary', { ...range, bucket: 'day', tz: timeZone, identity_id: identityId }), { signal }),
+    queryFn: ({ signal }) =>
+      api<Summary>(withQuery('/api/events/summary', { ...range, bucket: 'day', tz: timeZone, identity_id: identityId }), { signal }),
   });
   const name = identity.data?.name ?? events.data?.items[0]?.identity_name ?? identityId;
   const eventsLink = `/events?identity_id=${encodeURIComponent(identityId)}${group ? `&group_name=${encodeURIComponent(group)}` : ''}`;
@@ -56,9 +59,7 @@ export default function Person() {
           ) : !galleryId ? (
             <p className="muted">{t('person.notInGallery')}</p>
           ) : (
-            <QueryState query={identity}>
-              {() => <Faces identity={identity.data!} />}
-            </QueryState>
+            <QueryState query={identity}>{() => <Faces identity={identity.data!} />}</QueryState>
           )}
         </section>
         <section className="card wide" aria-labelledby="person-activity">
@@ -122,8 +123,9 @@ function History({ identity }: { identity: IdentityDetail }) {
     <ul className="plain">
       {[...identity.history].reverse().map((change) => (
         <li key={change.hook_id}>
-          <StatusBadge tone={change.outcome === 'rejected' ? 'bad' : 'ok'}>{t(`outcome.${change.outcome}` as MessageKey)}</StatusBadge> {change.hook_type}{' '}
-          <span className="muted">{dateTime(change.created_at)}</span> {change.reason && <span title={change.reason}>{reasonText(change.reason, t)}</span>}
+          <StatusBadge tone={change.outcome === 'rejected' ? 'bad' : 'ok'}>{t(`outcome.${change.outcome}` as MessageKey)}</StatusBadge>{' '}
+          {change.hook_type} <span className="muted">{dateTime(change.created_at)}</span>{' '}
+          {change.reason && <span title={change.reason}>{reasonText(change.reason, t)}</span>}
           {change.event_id && (
             <>
               {' '}

@@ -37,7 +37,8 @@ function Quarantine() {
   const replayed = params.get('replayed') === 'true' ? true : params.get('replayed') === 'all' ? undefined : false;
   const list = useInfiniteQuery({
     queryKey: ['quarantine', replayed],
-    queryFn: ({ pageParam, signal }) => api<Page<QuarantinedEvent>>(withQuery('/api/quarantine', { replayed, limit: 50, cursor: pageParam }), { signal }),
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<QuarantinedEvent>>(withQuery('/api/quarantine', { replayed, limit: 50, cursor: pageParam }), { signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
@@ -48,7 +49,9 @@ function Quarantine() {
         {t('problems.replayedFilter')}{' '}
         <select
           value={replayed === undefined ? 'all' : String(replayed)}
-          onChange={(event) => setParams({ tab: 'quarantine', ...(event.target.value === 'false' ? {} : { replayed: event.target.value }) })}
+          onChange={(event) =>
+            setParams({ tab: 'quarantine', ...(event.target.value === 'false' ? {} : { replayed: event.target.value }) })
+          }
         >
           <option value="false">{t('problems.waiting')}</option>
           <option value="true">{t('problems.replayedFilter')}</option>
@@ -89,7 +92,8 @@ function QuarantineItem({ item }: { item: QuarantinedEvent }) {
     enabled: open,
   });
   const replay = useMutation({
-    mutationFn: () => api<{ event_id: string; result: string; replayed_at: string }>(`/api/quarantine/${item.id}/replay`, { method: 'POST' }),
+    mutationFn: () =>
+      api<{ event_id: string; result: string; replayed_at: string }>(`/api/quarantine/${item.id}/replay`, { method: 'POST' }),
     // The item stays where it is, marked, so that the operator sees the outcome; the counts are read again.
     onSuccess: (result) => {
       queryClient.setQueriesData<InfiniteData<Page<QuarantinedEvent>>>({ queryKey: ['quarantine', false] }, (data) =>
@@ -98,7 +102,9 @@ function QuarantineItem({ item }: { item: QuarantinedEvent }) {
               ...data,
               pages: data.pages.map((page) => ({
                 ...page,
-                items: page.items.map((entry) => (entry.id === item.id ? { ...entry, replayed_event_id: result.event_id, replayed_at: result.replayed_at } : entry)),
+                items: page.items.map((entry) =>
+                  entry.id === item.id ? { ...entry, replayed_event_id: result.event_id, replayed_at: result.replayed_at } : entry,
+                ),
               })),
             }
           : data,
@@ -150,7 +156,11 @@ function QuarantineItem({ item }: { item: QuarantinedEvent }) {
       )}
       <details onToggle={(event) => setOpen((event.target as HTMLDetailsElement).open)}>
         <summary>{t('problems.payload')}</summary>
-        {detail.isPending && open ? <Spinner /> : detail.data ? <pre className="json">{JSON.stringify(abbreviate(detail.data.event), null, 2)}</pre> : null}
+        {detail.isPending && open ? (
+          <Spinner />
+        ) : detail.data ? (
+          <pre className="json">{JSON.stringify(abbreviate(detail.data.event), null, 2)}</pre>
+        ) : null}
       </details>
     </li>
   );

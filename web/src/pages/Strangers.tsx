@@ -34,7 +34,8 @@ function Registrations() {
   const outcome = (OUTCOMES as string[]).includes(params.get('outcome') ?? '') ? (params.get('outcome') as RegistrationOutcome) : undefined;
   const registrations = useInfiniteQuery({
     queryKey: ['registrations', outcome],
-    queryFn: ({ pageParam, signal }) => api<Page<Registration>>(withQuery('/api/gallery/registrations', { outcome, limit: 48, cursor: pageParam }), { signal }),
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<Registration>>(withQuery('/api/gallery/registrations', { outcome, limit: 48, cursor: pageParam }), { signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     refetchInterval: 30_000,
@@ -62,7 +63,10 @@ function Registrations() {
               <ul className="card-grid">
                 {items.map((registration) => (
                   <li key={registration.event.id} className="card registration">
-                    <Link to={`/events?event=${registration.event.id}`} aria-label={`${registration.event.identity_name} ${dateTime(registration.event.event_time)}`}>
+                    <Link
+                      to={`/events?event=${registration.event.id}`}
+                      aria-label={`${registration.event.identity_name} ${dateTime(registration.event.event_time)}`}
+                    >
                       <FaceThumb item={registration.event} size={192} />
                     </Link>
                     <div>
@@ -76,7 +80,9 @@ function Registrations() {
                       )}
                       <p className="muted">{dateTime(registration.event.event_time)}</p>
                       <p className="muted">{registration.event.ext_data.device_ip}</p>
-                      <Link to={`/people/${encodeURIComponent(registration.event.identity_id)}?group=${encodeURIComponent(registration.event.group_name)}`}>
+                      <Link
+                        to={`/people/${encodeURIComponent(registration.event.identity_id)}?group=${encodeURIComponent(registration.event.group_name)}`}
+                      >
                         {registration.event.identity_id}
                       </Link>
                     </div>

@@ -22,7 +22,9 @@ describe('the event filters of the console', () => {
   it('round-trips through the URL', () => {
     const read = filters('person_type=4,2&identity_name=tom&fiqa_result=false&from=2024-03-10T00:00:00.000Z&bogus=1');
     expect(read.person_type).toEqual([4, 2]);
-    expect(filterQuery(read)).toEqual(expect.objectContaining({ person_type: [4, 2], identity_name: 'tom', fiqa_result: 'false', from: '2024-03-10T00:00:00.000Z' }));
+    expect(filterQuery(read)).toEqual(
+      expect.objectContaining({ person_type: [4, 2], identity_name: 'tom', fiqa_result: 'false', from: '2024-03-10T00:00:00.000Z' }),
+    );
     expect(filterQuery(read)).not.toHaveProperty('bogus');
   });
 

@@ -19,7 +19,22 @@ export interface EventFilters {
   has_image?: ImageKind;
 }
 
-export const TEXT_FILTERS = ['from', 'to', 'dev_sno', 'ep_id', 'device_ip', 'device_type', 'identity_id', 'identity_name', 'group_name', 'want_action', 'score_min', 'score_max', 'fiqa_result', 'has_image'] as const;
+export const TEXT_FILTERS = [
+  'from',
+  'to',
+  'dev_sno',
+  'ep_id',
+  'device_ip',
+  'device_type',
+  'identity_id',
+  'identity_name',
+  'group_name',
+  'want_action',
+  'score_min',
+  'score_max',
+  'fiqa_result',
+  'has_image',
+] as const;
 
 export function readFilters(params: URLSearchParams): EventFilters {
   const filters: EventFilters = { person_type: [] };

@@ -61,7 +61,9 @@ export class FieldDifferenceDto {
   })
   stored?: unknown;
 
-  @ApiPropertyOptional({ description: "The copy's value; absent when the copy has no such field. Images as {sha256, byte_size, data_url_prefix}." })
+  @ApiPropertyOptional({
+    description: "The copy's value; absent when the copy has no such field. Images as {sha256, byte_size, data_url_prefix}.",
+  })
   copy?: unknown;
 }
 

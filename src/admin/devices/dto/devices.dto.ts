@@ -21,7 +21,10 @@ export class EdgePointDto {
 }
 
 export class BoxDto {
-  @ApiProperty({ description: "The box's authorisation code; empty for boxes not in managed mode", example: '3714be15-09b3-41ec-b9ce-62b668e5fa32' })
+  @ApiProperty({
+    description: "The box's authorisation code; empty for boxes not in managed mode",
+    example: '3714be15-09b3-41ec-b9ce-62b668e5fa32',
+  })
   dev_sno: string;
 
   @ApiProperty({ description: 'Events stored from all its edge points' })

@@ -1,24 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Max,
-  Min,
-  ValidateBy,
-  ValidationArguments,
-} from 'class-validator';
-import {
-  IMAGE_KINDS,
-  ImageKind,
-  MAX_TEXT_LENGTH,
-  PERSON_TYPES,
-  WANT_ACTIONS,
-  WantAction,
-} from '../../../events/dto/history-event.dto';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { IMAGE_KINDS, ImageKind, MAX_TEXT_LENGTH, PERSON_TYPES, WANT_ACTIONS, WantAction } from '../../../events/dto/history-event.dto';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../common/page-query.dto';
 import { IsDatabaseId, IsNotBelow, QueryText, ToBoolean, ToNumber, ToNumberList } from '../../../common/query-params';
 import { decodeEventCursor, EventCursor, EventOrder } from '../../cursor';

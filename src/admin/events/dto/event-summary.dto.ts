@@ -112,11 +112,7 @@ export function localIso(instant: Date, offsetSeconds: number): string {
   return `${local}${offset}${seconds ? `:${String(seconds).padStart(2, '0')}` : ''}`;
 }
 
-export function mapEventSummary(
-  query: EventSummaryQueryDto,
-  tz: string,
-  rows: SummaryRow[],
-): EventSummaryDto {
+export function mapEventSummary(query: EventSummaryQueryDto, tz: string, rows: SummaryRow[]): EventSummaryDto {
   const buckets = new Map<string, SummaryBucketDto>();
   for (const row of rows) {
     const start = localIso(row.start, row.offset_seconds);

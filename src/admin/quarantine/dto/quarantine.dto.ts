@@ -7,7 +7,7 @@ import { MAX_TEXT_LENGTH } from '../../../events/dto/history-event.dto';
 import type { QuarantinedEventEntity, UploadFormat } from '../../../events/entities/quarantined-event.entity';
 
 export class QuarantineListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: "Only the rejects of this box (ext_data.dev_sno, when it could be read)" })
+  @ApiPropertyOptional({ description: 'Only the rejects of this box (ext_data.dev_sno, when it could be read)' })
   @IsOptional()
   @QueryText(MAX_TEXT_LENGTH)
   dev_sno?: string;

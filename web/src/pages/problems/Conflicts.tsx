@@ -19,7 +19,8 @@ export default function Conflicts() {
   const eventId = EVENT_ID.test(params.get('event_id') ?? '') ? params.get('event_id')! : undefined;
   const list = useInfiniteQuery({
     queryKey: ['conflicts', 'list', eventId ?? null],
-    queryFn: ({ pageParam, signal }) => api<Page<Conflict>>(withQuery('/api/conflicts', { event_id: eventId, limit: 50, cursor: pageParam }), { signal }),
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<Conflict>>(withQuery('/api/conflicts', { event_id: eventId, limit: 50, cursor: pageParam }), { signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
@@ -65,10 +66,14 @@ function MoreOnScroll({ hasMore, loading, load }: { hasMore: boolean; loading: b
   const { t } = useI18n();
   const end = useRef<HTMLDivElement>(null);
   const loadRef = useRef(load);
-  loadRef.current = load;
+  useEffect(() => {
+    loadRef.current = load;
+  });
   useEffect(() => {
     if (!hasMore || loading || !end.current || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && loadRef.current(), { rootMargin: '400px' });
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && loadRef.current(), {
+      rootMargin: '400px',
+    });
     observer.observe(end.current);
     return () => observer.disconnect();
   }, [hasMore, loading]);
@@ -112,11 +117,7 @@ function ConflictItem({ item }: { item: Conflict }) {
           </code>
         ))}
       </p>
-      {item.withheld_hook && (
-        <p className="muted small-text">
-          {t('conflicts.withheldWhy', { hook: item.withheld_hook })}
-        </p>
-      )}
+      {item.withheld_hook && <p className="muted small-text">{t('conflicts.withheldWhy', { hook: item.withheld_hook })}</p>}
       <button type="button" aria-expanded={open} aria-controls={comparisonId} onClick={() => setOpen(!open)}>
         {open ? t('conflicts.hideComparison') : t('conflicts.compare')}
       </button>
@@ -202,7 +203,19 @@ function Value({ row, side, eventId }: { row: ComparisonRow; side: 'stored' | 'c
  * An image of either side. The stored one is the event's (its thumbnail); the copy's bytes are only
  * in the conflict's payload, shown from there. Equal images (equal in the digest) show the stored one.
  */
-function ImageValue({ kind, row, side, value, eventId }: { kind: ImageKind; row: ComparisonRow; side: 'stored' | 'copy'; value: unknown; eventId: string }) {
+function ImageValue({
+  kind,
+  row,
+  side,
+  value,
+  eventId,
+}: {
+  kind: ImageKind;
+  row: ComparisonRow;
+  side: 'stored' | 'copy';
+  value: unknown;
+  eventId: string;
+}) {
   const { t } = useI18n();
   const name = t(`kind.${kind}` as MessageKey);
   const digest = imageDigest(row.difference ? row.difference[side] : undefined);

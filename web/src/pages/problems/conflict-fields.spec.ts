@@ -37,11 +37,22 @@ describe('the comparison of a conflicting copy with its stored event', () => {
       ['reg_pic', false],
     ]);
     const byField = Object.fromEntries(rows.map((row) => [row.field, row]));
-    expect(byField['want_action']).toMatchObject({ stored: { present: true, value: '0' }, copy: { present: true, value: '1001' }, image: null });
+    expect(byField['want_action']).toMatchObject({
+      stored: { present: true, value: '0' },
+      copy: { present: true, value: '1001' },
+      image: null,
+    });
     expect(byField['added_by_firmware']).toMatchObject({ stored: { present: false }, copy: { present: true, value: true } });
-    expect(byField['score_note']).toMatchObject({ stored: { present: true, value: 'kept by the stored event only' }, copy: { present: false } });
+    expect(byField['score_note']).toMatchObject({
+      stored: { present: true, value: 'kept by the stored event only' },
+      copy: { present: false },
+    });
     // An image keeps the stored digest and the copy's base64 (for its preview).
-    expect(byField['ext_data.recognize_face']).toMatchObject({ image: 'recognize_face', stored: { value: digest('a', 2048) }, copy: { value: JPEG } });
+    expect(byField['ext_data.recognize_face']).toMatchObject({
+      image: 'recognize_face',
+      stored: { value: digest('a', 2048) },
+      copy: { value: JPEG },
+    });
     expect(byField['identity_name']).toMatchObject({ stored: { present: true, value: 'Alice' }, copy: { present: true, value: 'Alice' } });
     expect(byField['reg_pic'].image).toBe('reg_pic');
     expect(byField['ext_data.spot_pic'].image).toBe('spot_pic');
@@ -49,7 +60,13 @@ describe('the comparison of a conflicting copy with its stored event', () => {
 
   it('copes with a payload that is not an object (shows the differences only)', () => {
     expect(comparisonRows(null, [{ field: 'want_action', stored: '0', copy: '1001' }])).toEqual([
-      { field: 'want_action', image: null, difference: { field: 'want_action', stored: '0', copy: '1001' }, stored: { present: true, value: '0' }, copy: { present: false } },
+      {
+        field: 'want_action',
+        image: null,
+        difference: { field: 'want_action', stored: '0', copy: '1001' },
+        stored: { present: true, value: '0' },
+        copy: { present: false },
+      },
     ]);
   });
 

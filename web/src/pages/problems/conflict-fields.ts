@@ -19,7 +19,8 @@ export interface ComparisonRow {
   copy: Side;
 }
 
-const side = (object: Record<string, unknown>, key: string): Side => (Object.hasOwn(object, key) ? { present: true, value: object[key] } : { present: false });
+const side = (object: Record<string, unknown>, key: string): Side =>
+  Object.hasOwn(object, key) ? { present: true, value: object[key] } : { present: false };
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -53,7 +54,9 @@ export function comparisonRows(copy: unknown, differences: FieldDifference[]): C
 
 /** A digest as the service gives it for an image in a difference, or null for anything else. */
 export function imageDigest(value: unknown): ImageDigest | null {
-  return isObject(value) && typeof value.sha256 === 'string' && typeof value.byte_size === 'number' ? (value as unknown as ImageDigest) : null;
+  return isObject(value) && typeof value.sha256 === 'string' && typeof value.byte_size === 'number'
+    ? (value as unknown as ImageDigest)
+    : null;
 }
 
 const DATA_URL_PREFIX = /^data:image\/[a-z0-9.+-]+;base64,/i;
